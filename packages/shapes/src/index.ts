@@ -1,0 +1,24 @@
+export { describeShape, sceneToCaption } from './caption.js';
+export {
+  type DatasetMeta,
+  type DatasetOptions,
+  DatasetOptionsError,
+  datasetScenes,
+  type Split,
+  writeDataset,
+} from './dataset.js';
+export * from './grammar.js';
+export {
+  fnv1a32,
+  HELD_OUT_COUNT,
+  HELD_OUT_LIST_SEED,
+  HELD_OUT_MODULUS,
+  heldOutCaptions,
+  isHeldOut,
+} from './held-out.js';
+export { shippedModelDir } from './model-dir.js';
+export { CaptionParseError, parseCaption } from './parse-caption.js';
+export { renderScene } from './render.js';
+export { sampleScene } from './sample-scene.js';
+export { cellCentre, insideShape, type ShapeMask, shapeMask } from './shape-mask.js';
+export { CaptionTokenizeError, captionWords, decodeCaption, encodeCaption } from './tokenize.js';
