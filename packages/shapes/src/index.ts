@@ -7,6 +7,22 @@ export {
   type Split,
   writeDataset,
 } from './dataset.js';
+export {
+  classifyPixels,
+  type DetectedShape,
+  detectShapes,
+  FOREGROUND_DISTANCE,
+  MIN_SHAPE_PIXELS,
+} from './detect-shapes.js';
+export { diversity, imageDistance } from './diversity.js';
+export {
+  type Adherence,
+  type AttributeRates,
+  adherence,
+  evaluateImage,
+  type ImageVerdict,
+  type ShapeVerdict,
+} from './evaluate.js';
 export * from './grammar.js';
 export {
   fnv1a32,
