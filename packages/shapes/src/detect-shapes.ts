@@ -16,10 +16,14 @@ import {
 import { cellCentre, shapeMask } from './shape-mask.js';
 
 /**
- * A pixel is foreground when its Euclidean RGB distance from the background exceeds this.
- * Every palette colour is more than 150 away; uniform noise of ±24 per channel stays below 42.
+ * Every pixel is read as a blend `bg + alpha * (colour - bg)` of the background with the
+ * palette colour whose blend line it lies closest to; it is foreground when
+ * `alpha >= FOREGROUND_COVERAGE`. Half coverage keeps the area of a blurred or antialiased
+ * shape close to the area of its sharp original (the 0.5 contour is where the edge was).
+ * Every palette colour is more than 220 from the background, so noise of ±24 per channel
+ * moves `alpha` by less than 0.2.
  */
-export const FOREGROUND_DISTANCE = 60;
+export const FOREGROUND_COVERAGE = 0.5;
 
 /**
  * A cell holds a shape only when at least this many of its pixels have the cell's majority
@@ -76,55 +80,82 @@ const SIZE_THRESHOLD: Readonly<Record<Kind, number>> = Object.fromEntries(
 const BG_R = BACKGROUND[0];
 const BG_G = BACKGROUND[1];
 const BG_B = BACKGROUND[2];
-const PALETTE_RGB = COLOURS.map((c) => PALETTE[c]);
+/** Each palette colour minus the background, and that vector's squared length. */
+const LINES = COLOURS.map((c) => {
+  const [r, g, b] = PALETTE[c];
+  const v = [r - BG_R, g - BG_G, b - BG_B] as const;
+  return { v, norm2: v[0] * v[0] + v[1] * v[1] + v[2] * v[2] };
+});
 
 /**
- * Nearest palette colour index of every foreground pixel of an image, -1 for background.
- * Exported for diagnostics and tests.
+ * Below this coverage a pixel adds nothing to the soft mask that templates are matched
+ * against (keeps background noise out of the union).
  */
-export function classifyPixels(rgb: Uint8Array): Int8Array {
+const SOFT_FLOOR = 0.25;
+
+/** Per pixel: the palette colour whose blend line is nearest, and the coverage `alpha` on it. */
+interface Coverage {
+  readonly colour: Int8Array;
+  readonly alpha: Float32Array;
+}
+
+function pixelCoverage(rgb: Uint8Array): Coverage {
   if (rgb.length !== IMAGE_BYTES) {
     throw new RangeError(`image has ${rgb.length} bytes, expected ${IMAGE_BYTES}`);
   }
-  const labels = new Int8Array(IMAGE_SIZE * IMAGE_SIZE);
-  const t2 = FOREGROUND_DISTANCE * FOREGROUND_DISTANCE;
-  for (let p = 0; p < labels.length; p++) {
-    const r = rgb[p * 3]!;
-    const g = rgb[p * 3 + 1]!;
-    const b = rgb[p * 3 + 2]!;
-    const d0 = (r - BG_R) ** 2 + (g - BG_G) ** 2 + (b - BG_B) ** 2;
-    if (d0 <= t2) {
-      labels[p] = -1;
-      continue;
-    }
+  const colour = new Int8Array(IMAGE_SIZE * IMAGE_SIZE);
+  const alphas = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+  for (let p = 0; p < colour.length; p++) {
+    const wr = rgb[p * 3]! - BG_R;
+    const wg = rgb[p * 3 + 1]! - BG_G;
+    const wb = rgb[p * 3 + 2]! - BG_B;
+    const w2 = wr * wr + wg * wg + wb * wb;
     let best = 0;
-    let bestD = Number.POSITIVE_INFINITY;
-    for (let c = 0; c < PALETTE_RGB.length; c++) {
-      const [pr, pg, pb] = PALETTE_RGB[c]!;
-      const d = (r - pr) ** 2 + (g - pg) ** 2 + (b - pb) ** 2;
-      if (d < bestD) {
-        bestD = d;
+    let bestResidual = Number.POSITIVE_INFINITY;
+    let bestAlpha = 0;
+    for (let c = 0; c < LINES.length; c++) {
+      const { v, norm2 } = LINES[c]!;
+      const dot = wr * v[0] + wg * v[1] + wb * v[2];
+      // Distance from the segment bg..colour: project, clamp alpha to 0..1.
+      const alpha = Math.min(1, Math.max(0, dot / norm2));
+      const residual = w2 - 2 * alpha * dot + alpha * alpha * norm2;
+      if (residual < bestResidual) {
+        bestResidual = residual;
         best = c;
+        bestAlpha = alpha;
       }
     }
-    labels[p] = best;
+    colour[p] = best;
+    alphas[p] = bestAlpha;
   }
-  return labels;
+  return { colour, alpha: alphas };
+}
+
+/**
+ * Nearest palette colour index of every foreground pixel of an image, -1 for background
+ * (see {@link FOREGROUND_COVERAGE}). Exported for diagnostics and tests.
+ */
+export function classifyPixels(rgb: Uint8Array): Int8Array {
+  const { colour, alpha } = pixelCoverage(rgb);
+  return colour.map((c, p) => (alpha[p]! >= FOREGROUND_COVERAGE ? c : -1));
 }
 
 /**
  * Finds the shape in each cell of a 64x64 RGB image (uint8, HWC). Robust to the noise of a
- * VQ round trip: per cell, the foreground pixels (far from the background) vote for their
- * nearest palette colour; the majority colour's pixels are the shape, unless there are
+ * VQ round trip: per cell, the foreground pixels (at least half covered, see
+ * {@link FOREGROUND_COVERAGE}) vote for their nearest palette colour; the majority colour's pixels are the shape, unless there are
  * fewer than {@link MIN_SHAPE_PIXELS} (specks are ignored). The kind is that of the rendered
  * template (any kind, either size, aligned by centroid, ±1 px search) with the highest
  * intersection over union; the size compares the area with the midpoint between that
  * kind's small and large areas. Returns the shapes in raster order of their cells.
  */
 export function detectShapes(rgb: Uint8Array): DetectedShape[] {
-  const labels = classifyPixels(rgb);
+  const coverage = pixelCoverage(rgb);
+  const labels = coverage.colour.map((c, p) =>
+    coverage.alpha[p]! >= FOREGROUND_COVERAGE ? c : -1,
+  );
   const found: DetectedShape[] = [];
-  const mask = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE);
+  const mask = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
   for (let cell = 0; cell < CELL_COUNT; cell++) {
     const col = cell % GRID;
     const row = Math.floor(cell / GRID);
@@ -144,19 +175,24 @@ export function detectShapes(rgb: Uint8Array): DetectedShape[] {
     const area = votes[colourIndex]!;
     if (area < MIN_SHAPE_PIXELS) continue;
     mask.fill(0);
+    // Soft mask: the coverage of the majority colour, for pixels on its blend line.
+    let mass = 0;
     let sx = 0;
     let sy = 0;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        if (labels[y * IMAGE_SIZE + x] === colourIndex) {
-          mask[y * IMAGE_SIZE + x] = 1;
-          sx += x + 0.5;
-          sy += y + 0.5;
+        const p = y * IMAGE_SIZE + x;
+        const a = coverage.alpha[p]!;
+        if (coverage.colour[p] === colourIndex && a >= SOFT_FLOOR) {
+          mask[p] = a;
+          mass += a;
+          sx += a * (x + 0.5);
+          sy += a * (y + 0.5);
         }
       }
     }
     const [ccx, ccy] = cellCentre(cell);
-    const { template, iou } = bestTemplate(mask, area, sx / area - ccx, sy / area - ccy, ccx, ccy);
+    const { template, iou } = bestTemplate(mask, mass, sx / mass - ccx, sy / mass - ccy, ccx, ccy);
     found.push({
       cell,
       colour: COLOURS[colourIndex]!,
@@ -169,9 +205,9 @@ export function detectShapes(rgb: Uint8Array): DetectedShape[] {
   return found;
 }
 
-/** The template with the highest IoU against `mask`, centroids aligned, searched ±1 px. */
+/** The template with the highest (soft) IoU against `mask`, centroids aligned, searched ±1 px. */
 function bestTemplate(
-  mask: Uint8Array,
+  mask: Float32Array,
   area: number,
   mx: number,
   my: number,

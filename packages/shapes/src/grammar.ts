@@ -44,7 +44,7 @@ export const SIZES = ['small', 'large'] as const;
 export type Size = (typeof SIZES)[number];
 
 /** Extent in pixels (diameter, side, base and height, diagonal) of each size. */
-export const SIZE_PIXELS: Readonly<Record<Size, number>> = { small: 10, large: 18 };
+export const SIZE_PIXELS: Readonly<Record<Size, number>> = { small: 12, large: 18 };
 
 /** Cells per grid side: positions form a 3x3 grid. */
 export const GRID = 3;

@@ -11,7 +11,7 @@ export {
   classifyPixels,
   type DetectedShape,
   detectShapes,
-  FOREGROUND_DISTANCE,
+  FOREGROUND_COVERAGE,
   MIN_SHAPE_PIXELS,
 } from './detect-shapes.js';
 export { diversity, imageDistance } from './diversity.js';
