@@ -1,0 +1,64 @@
+import type { ImageLayout } from './image-layout.js';
+
+/**
+ * The specification every model backend implements. `@sjd/core`'s decoders are written
+ * once against it; backends (onnxruntime-node, onnxruntime-web, the testing providers)
+ * implement it. Version `v1`.
+ *
+ * A provider is a loaded model. It opens a {@link LogitsSession} per generated image: a
+ * model state (a KV cache, for a transformer) holding committed tokens for one or more
+ * rows that advance together — one row for plain sampling, two for classifier-free
+ * guidance (conditional row first, unconditional second) so that both cost one forward
+ * pass.
+ */
+export interface LogitsProvider {
+  /** Which version of this specification the provider implements. */
+  readonly specificationVersion: 'v1';
+  /** A short name for logs, e.g. `onnxruntime-node/cpu`. */
+  readonly providerId: string;
+  /** Length of every logits vector the provider returns. */
+  readonly vocabSize: number;
+  /** How the model lays out the image it generates. */
+  readonly layout: ImageLayout;
+  /**
+   * Opens a model state whose rows hold the given prefixes (token ids, already committed).
+   * Prefixes may differ in length; a provider that batches them pads internally, and
+   * {@link LogitsSession.length} counts the padded length. The decoders pass the prompt
+   * without its last token: that token is fed with the first block, so the first forward
+   * pass already verifies drafts.
+   */
+  openSession(options: OpenSessionOptions): Promise<LogitsSession>;
+}
+
+export interface OpenSessionOptions {
+  /** One prefix per row. At least one row; every id in `[0, vocabSize)`. */
+  readonly prefixes: readonly Int32Array[];
+  /** Aborts the prefill. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A model state for one generation. Not safe for concurrent calls: the decoder awaits
+ * each call before the next. Always disposed by the decoder, also on error or abort.
+ */
+export interface LogitsSession {
+  /** Number of rows (1, or 2 with classifier-free guidance). */
+  readonly rows: number;
+  /** Tokens held per row (all rows advance together), including any internal padding. */
+  readonly length: number;
+  /**
+   * One forward pass: appends `blocks[r]` after row r's tokens and returns, per row, the
+   * logits of every appended position, `block.length × vocabSize` floats (position-major).
+   * Logits at position i predict the token after `blocks[r][i]`. All blocks have the same
+   * length ≥ 1. The appended tokens stay in the state until {@link truncate} drops them.
+   * The returned arrays are read before the next call, so a provider may reuse them.
+   */
+  evaluate(blocks: readonly Int32Array[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /**
+   * Drops every token after the first `length` (rejected drafts must leave no trace).
+   * `length` is between the length at session start and the current length.
+   */
+  truncate(length: number): Promise<void>;
+  /** Releases the state's memory. Idempotent. */
+  dispose(): Promise<void>;
+}
