@@ -1,0 +1,74 @@
+/** What one generation (or one image of it) cost and how well drafts fared. */
+export interface DecodingStatistics {
+  /** Forward passes of the model (CFG's two rows in one batch count once). */
+  readonly steps: number;
+  /** Tokens committed. */
+  readonly tokens: number;
+  /** tokens ÷ steps: how many tokens one forward pass bought. */
+  readonly stepCompression: number;
+  /** Mean number of drafts accepted per step. */
+  readonly meanAcceptedDrafts: number;
+  /**
+   * For window position i (0 = first draft), the fraction of verified drafts accepted.
+   * A draft is verified only if every draft before it was accepted. `null` where none was.
+   */
+  readonly acceptanceByPosition: readonly (number | null)[];
+  /** Milliseconds spent inside the provider (forward passes, truncation, session setup). */
+  readonly providerMs: number;
+  /** Milliseconds spent in the core itself (logits processing, sampling, bookkeeping). */
+  readonly coreMs: number;
+  /** Wall-clock milliseconds. */
+  readonly totalMs: number;
+}
+
+/** Accumulates statistics; one per image and one for the whole generation. */
+export class StatisticsRecorder {
+  steps = 0;
+  tokens = 0;
+  acceptedDrafts = 0;
+  providerMs = 0;
+  totalMs = 0;
+  readonly verified: number[] = [];
+  readonly accepted: number[] = [];
+
+  /** Records one step: the drafts that were verified, in window order, and how many passed. */
+  recordStep(committedTokens: number, verifiedDrafts: number, acceptedDrafts: number): void {
+    this.steps++;
+    this.tokens += committedTokens;
+    this.acceptedDrafts += acceptedDrafts;
+    for (let i = 0; i < verifiedDrafts; i++) {
+      this.verified[i] = (this.verified[i] ?? 0) + 1;
+      if (i < acceptedDrafts) this.accepted[i] = (this.accepted[i] ?? 0) + 1;
+    }
+  }
+
+  add(other: StatisticsRecorder): void {
+    this.steps += other.steps;
+    this.tokens += other.tokens;
+    this.acceptedDrafts += other.acceptedDrafts;
+    this.providerMs += other.providerMs;
+    this.totalMs += other.totalMs;
+    for (let i = 0; i < other.verified.length; i++) {
+      this.verified[i] = (this.verified[i] ?? 0) + (other.verified[i] ?? 0);
+      this.accepted[i] = (this.accepted[i] ?? 0) + (other.accepted[i] ?? 0);
+    }
+  }
+
+  summary(): DecodingStatistics {
+    const acceptanceByPosition: (number | null)[] = [];
+    for (let i = 0; i < this.verified.length; i++) {
+      const v = this.verified[i] ?? 0;
+      acceptanceByPosition.push(v === 0 ? null : (this.accepted[i] ?? 0) / v);
+    }
+    return {
+      steps: this.steps,
+      tokens: this.tokens,
+      stepCompression: this.steps === 0 ? 0 : this.tokens / this.steps,
+      meanAcceptedDrafts: this.steps === 0 ? 0 : this.acceptedDrafts / this.steps,
+      acceptanceByPosition,
+      providerMs: this.providerMs,
+      coreMs: Math.max(0, this.totalMs - this.providerMs),
+      totalMs: this.totalMs,
+    };
+  }
+}

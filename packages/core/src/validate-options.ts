@@ -1,0 +1,100 @@
+import { DRAFT_INITS } from './decoders/draft-initializers.js';
+import { InvalidArgumentError } from './errors/invalid-argument-error.js';
+import {
+  DEFAULT_DECODING,
+  DEFAULT_SAMPLING,
+  type GenerateOptions,
+  type ResolvedOptions,
+} from './generation-options.js';
+import { randomSeed } from './random/seeded-random.js';
+
+const METHODS = ['ar', 'jacobi', 'sjd'] as const;
+
+/** Checks every option at the public boundary and fills in defaults. */
+export function validateOptions(options: GenerateOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError({ field: 'options', allowed: 'an object', received: options });
+  }
+  const provider = options.provider;
+  if (!provider || provider.specificationVersion !== 'v1' || typeof provider.openSession !== 'function') {
+    throw new InvalidArgumentError({
+      field: 'provider',
+      allowed: "a LogitsProvider with specificationVersion 'v1'",
+      received: provider,
+    });
+  }
+  const vocabSize = provider.vocabSize;
+  const sampling = { ...DEFAULT_SAMPLING, ...stripUndefined(options.sampling) };
+  const decoding = { ...DEFAULT_DECODING, ...stripUndefined(options.decoding) };
+
+  const { temperature, topK, topP, cfgScale } = sampling;
+  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
+    throw new InvalidArgumentError({ field: 'sampling.temperature', allowed: 'a finite number ≥ 0', received: temperature });
+  }
+  if (!Number.isInteger(topK) || topK < 0) {
+    throw new InvalidArgumentError({ field: 'sampling.topK', allowed: 'an integer ≥ 0 (0 disables top-k)', received: topK });
+  }
+  if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) {
+    throw new InvalidArgumentError({ field: 'sampling.topP', allowed: 'a number in (0, 1]', received: topP });
+  }
+  if (typeof cfgScale !== 'number' || !Number.isFinite(cfgScale)) {
+    throw new InvalidArgumentError({ field: 'sampling.cfgScale', allowed: 'a finite number (1 disables CFG)', received: cfgScale });
+  }
+  if (!METHODS.includes(decoding.method)) {
+    throw new InvalidArgumentError({ field: 'decoding.method', allowed: METHODS.join(' | '), received: decoding.method });
+  }
+  if (!Number.isInteger(decoding.window) || decoding.window < 1 || decoding.window > 1024) {
+    throw new InvalidArgumentError({ field: 'decoding.window', allowed: 'an integer in [1, 1024]', received: decoding.window });
+  }
+  if (!DRAFT_INITS.includes(decoding.init)) {
+    throw new InvalidArgumentError({ field: 'decoding.init', allowed: DRAFT_INITS.join(' | '), received: decoding.init });
+  }
+  const images = options.images ?? 1;
+  if (!Number.isInteger(images) || images < 1 || images > 1000) {
+    throw new InvalidArgumentError({ field: 'images', allowed: 'an integer in [1, 1000]', received: images });
+  }
+  const seed = options.seed ?? randomSeed();
+  if (!Number.isSafeInteger(seed)) {
+    throw new InvalidArgumentError({ field: 'seed', allowed: 'a safe integer', received: seed });
+  }
+  const prompt = tokenIds('prompt', options.prompt, vocabSize);
+  let unconditionalPrompt: Int32Array | null = null;
+  if (cfgScale !== 1) {
+    if (options.unconditionalPrompt === undefined) {
+      throw new InvalidArgumentError({
+        field: 'unconditionalPrompt',
+        allowed: 'token ids of the unconditional prompt whenever sampling.cfgScale ≠ 1',
+        received: undefined,
+      });
+    }
+    unconditionalPrompt = tokenIds('unconditionalPrompt', options.unconditionalPrompt, vocabSize);
+  }
+  return { prompt, unconditionalPrompt, images, seed, sampling, decoding };
+}
+
+function tokenIds(field: string, value: ArrayLike<number> | undefined, vocabSize: number): Int32Array {
+  if (value === undefined || value === null || typeof value !== 'object' || typeof value.length !== 'number') {
+    throw new InvalidArgumentError({ field, allowed: 'an array of token ids', received: value });
+  }
+  if (value.length === 0) {
+    throw new InvalidArgumentError({ field, allowed: 'at least one token id', received: value });
+  }
+  const ids = new Int32Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const id = value[i]!;
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
+      throw new InvalidArgumentError({
+        field: `${field}[${i}]`,
+        allowed: `an integer token id in [0, ${vocabSize - 1}]`,
+        received: id,
+      });
+    }
+    ids[i] = id;
+  }
+  return ids;
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
