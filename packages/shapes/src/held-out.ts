@@ -52,7 +52,10 @@ export function heldOutCaptions(): readonly string[] {
   const list: string[] = [];
   for (let i = 0; i < HELD_OUT_COUNT; i++) {
     const count = shapeCountAt(i);
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 1_000_000) {
+        throw new Error(`too few held-out captions with ${count} shape(s) for the list`);
+      }
       const caption = sceneToCaption(sampleScene(rng, count));
       if (isHeldOut(caption) && !seen.has(caption)) {
         seen.add(caption);

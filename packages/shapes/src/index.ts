@@ -34,6 +34,14 @@ export {
 } from './held-out.js';
 export { shippedModelDir } from './model-dir.js';
 export { CaptionParseError, parseCaption } from './parse-caption.js';
+export {
+  addPixelNoise,
+  addSpecks,
+  boxBlur,
+  flattenPatches,
+  jitterPatches,
+  PATCH,
+} from './perturb.js';
 export { renderScene } from './render.js';
 export { sampleScene } from './sample-scene.js';
 export { cellCentre, insideShape, type ShapeMask, shapeMask } from './shape-mask.js';

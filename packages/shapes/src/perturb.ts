@@ -12,7 +12,7 @@ import { COLOURS, IMAGE_BYTES, IMAGE_SIZE, PALETTE } from './grammar.js';
 export const PATCH = 4;
 
 function clamp(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : v;
+  return Math.min(255, Math.max(0, v));
 }
 
 /** Adds independent uniform noise in `-amplitude..amplitude` to every channel of every pixel. */
@@ -40,19 +40,26 @@ export function addSpecks(rgb: Uint8Array, rng: RandomGenerator, count: number):
 /** 3x3 box blur (edges clamp): soft edges with intermediate colours, like a VQ decoder's. */
 export function boxBlur(rgb: Uint8Array): Uint8Array {
   const out = new Uint8Array(IMAGE_BYTES);
+  const at = (v: number) => Math.min(IMAGE_SIZE - 1, Math.max(0, v));
   for (let y = 0; y < IMAGE_SIZE; y++) {
+    const rows = [at(y - 1), y, at(y + 1)];
     for (let x = 0; x < IMAGE_SIZE; x++) {
-      for (let c = 0; c < 3; c++) {
-        let sum = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const yy = Math.min(IMAGE_SIZE - 1, Math.max(0, y + dy));
-            const xx = Math.min(IMAGE_SIZE - 1, Math.max(0, x + dx));
-            sum += rgb[(yy * IMAGE_SIZE + xx) * 3 + c]!;
-          }
+      const cols = [at(x - 1), x, at(x + 1)];
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (const yy of rows) {
+        for (const xx of cols) {
+          const p = (yy * IMAGE_SIZE + xx) * 3;
+          r += rgb[p]!;
+          g += rgb[p + 1]!;
+          b += rgb[p + 2]!;
         }
-        out[(y * IMAGE_SIZE + x) * 3 + c] = Math.round(sum / 9);
       }
+      const q = (y * IMAGE_SIZE + x) * 3;
+      out[q] = Math.round(r / 9);
+      out[q + 1] = Math.round(g / 9);
+      out[q + 2] = Math.round(b / 9);
     }
   }
   return out;
