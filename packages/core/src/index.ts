@@ -39,7 +39,13 @@ export { AllowedTokensLogitsProcessor } from './processing/allowed-tokens-mask.j
 export { TemperatureLogitsWarper } from './processing/temperature-warper.js';
 export { TopKLogitsWarper } from './processing/top-k-warper.js';
 export { TopPLogitsWarper } from './processing/top-p-warper.js';
-export { LogitsChain, createSamplingChain, type ChainSettings } from './processing/logits-chain.js';
+export {
+  LogitsChain,
+  createSamplingChain,
+  composeSamplingChain,
+  type ChainSettings,
+  type TargetChain,
+} from './processing/logits-chain.js';
 export {
   type TokenDistribution,
   pointMass,

@@ -1,5 +1,5 @@
 import { ProviderContractError } from '../errors/provider-contract-error.js';
-import type { LogitsChain } from '../processing/logits-chain.js';
+import type { TargetChain } from '../processing/logits-chain.js';
 import { type ImageLayout, sequenceLength } from '../provider/image-layout.js';
 import type { LogitsSession } from '../provider/logits-provider.js';
 import type { SeededRandom } from '../random/seeded-random.js';
@@ -28,7 +28,7 @@ export interface StepOutcome {
 export class DecodeContext {
   readonly layout: ImageLayout;
   readonly vocabSize: number;
-  readonly chain: LogitsChain;
+  readonly chain: TargetChain;
   readonly random: SeededRandom;
   readonly stats: StatisticsRecorder;
   readonly signal: AbortSignal | undefined;
@@ -44,7 +44,7 @@ export class DecodeContext {
     session: LogitsSession;
     layout: ImageLayout;
     vocabSize: number;
-    chain: LogitsChain;
+    chain: TargetChain;
     random: SeededRandom;
     stats: StatisticsRecorder;
     pendingToken: number;

@@ -3,18 +3,24 @@ import { type ImageLayout, allowedTokensAt } from '../provider/image-layout.js';
 import { AllowedTokensLogitsProcessor } from './allowed-tokens-mask.js';
 import { ClassifierFreeGuidanceLogitsProcessor } from './classifier-free-guidance.js';
 import type { TokenDistribution } from './distribution.js';
+import { FusedSamplingChain } from './fused-sampling-chain.js';
 import type { LogitsProcessor } from './logits-processor.js';
 import { softmaxDistribution } from './softmax-distribution.js';
 import { TemperatureLogitsWarper } from './temperature-warper.js';
 import { TopKLogitsWarper } from './top-k-warper.js';
 import { TopPLogitsWarper } from './top-p-warper.js';
 
+/** Computes the target distribution `P` at a position from a forward pass's row logits. */
+export interface TargetChain {
+  distributionAt(rowLogits: readonly Float32Array[], index: number, position: number): TokenDistribution;
+}
+
 /**
  * The target distribution `P` at a position: the provider's row logits, mixed by
  * classifier-free guidance when there are two rows, then every processor in order, then
  * softmax. Owns a scratch buffer, so one chain serves one generation at a time.
  */
-export class LogitsChain {
+export class LogitsChain implements TargetChain {
   readonly vocabSize: number;
   readonly guidance: ClassifierFreeGuidanceLogitsProcessor | null;
   readonly processors: readonly LogitsProcessor[];
@@ -31,10 +37,6 @@ export class LogitsChain {
     this.scratch = new Float32Array(options.vocabSize);
   }
 
-  /**
-   * Distribution for block index `index` of a forward pass whose per-row logits are
-   * `rowLogits`; `position` is the image-sequence position that the logits predict.
-   */
   distributionAt(rowLogits: readonly Float32Array[], index: number, position: number): TokenDistribution {
     const v = this.vocabSize;
     const from = index * v;
@@ -68,9 +70,14 @@ export interface ChainSettings {
 
 /**
  * The chain that vanilla sampling and SJD both use, in the order Hugging Face applies
- * them: CFG mix, structural mask, temperature, top-k, top-p.
+ * them: CFG mix, structural mask, temperature, top-k, top-p; fused for speed.
  */
-export function createSamplingChain(
+export function createSamplingChain(layout: ImageLayout, vocabSize: number, settings: ChainSettings): TargetChain {
+  return new FusedSamplingChain(layout, vocabSize, settings);
+}
+
+/** The same chain composed from the individual processors (the readable form). */
+export function composeSamplingChain(
   layout: ImageLayout,
   vocabSize: number,
   settings: ChainSettings,
