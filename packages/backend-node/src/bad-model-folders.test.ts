@@ -1,0 +1,120 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExecutionProviderError } from './execution-provider-error.js';
+import { ModelLoadError } from './model-load-error.js';
+import { OnnxLogitsProvider } from './onnx-logits-provider.js';
+import { testModelDir } from './test-model.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'sjd-bad-models-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const manifest = JSON.parse(readFileSync(join(testModelDir, 'manifest.json'), 'utf8'));
+
+/** A copy of the test model folder with one thing broken. */
+function brokenFolder(name: string, edit: (dir: string, m: typeof manifest) => void): string {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  const m = structuredClone(manifest);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(testModelDir, manifest.files.decoder), join(dir, manifest.files.decoder));
+  copyFileSync(join(testModelDir, manifest.files.imageDecoder), join(dir, manifest.files.imageDecoder));
+  edit(dir, m);
+  writeFileSync(join(dir, 'manifest.json'), typeof m === 'string' ? m : JSON.stringify(m));
+  return dir;
+}
+
+async function loadError(dir: string): Promise<ModelLoadError> {
+  const error = await OnnxLogitsProvider.load({ modelDir: dir }).then(
+    () => null,
+    (e) => e,
+  );
+  expect(ModelLoadError.isInstance(error), String(error)).toBe(true);
+  return error as ModelLoadError;
+}
+
+describe('bad model folders give a typed error that says which file and what', () => {
+  it('a folder without manifest.json', async () => {
+    const error = await loadError(join(scratch, 'does-not-exist'));
+    expect(error.problem).toBe('missing-file');
+    expect(error.path).toMatch(/manifest\.json$/);
+  });
+
+  it('a manifest that is not JSON', async () => {
+    const dir = brokenFolder('not-json', () => {});
+    writeFileSync(join(dir, 'manifest.json'), '{ "format": ');
+    const error = await loadError(dir);
+    expect(error.problem).toBe('bad-manifest');
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('a manifest of another format version', async () => {
+    const error = await loadError(brokenFolder('version', (_d, m) => (m.formatVersion = 9)));
+    expect(error.problem).toBe('bad-manifest');
+    expect(error.message).toMatch(/formatVersion/);
+  });
+
+  it('a missing decoder file', async () => {
+    const error = await loadError(brokenFolder('missing', (d) => rmSync(join(d, manifest.files.decoder))));
+    expect(error.problem).toBe('missing-file');
+    expect(error.path).toContain(manifest.files.decoder);
+    expect(error.message).toMatch(/files\.decoder/);
+  });
+
+  it('a corrupt ONNX file', async () => {
+    const error = await loadError(
+      brokenFolder('corrupt', (d) => writeFileSync(join(d, manifest.files.decoder), Buffer.from('this is not a protobuf at all'))),
+    );
+    expect(error.problem).toBe('corrupt-onnx');
+    expect(error.path).toContain(manifest.files.decoder);
+  });
+
+  it('a truncated ONNX file', async () => {
+    const error = await loadError(
+      brokenFolder('truncated', (d) => {
+        const bytes = readFileSync(join(testModelDir, manifest.files.decoder));
+        writeFileSync(join(d, manifest.files.decoder), bytes.subarray(0, bytes.length >> 1));
+      }),
+    );
+    expect(error.problem).toBe('corrupt-onnx');
+  });
+
+  it('a manifest naming an input the graph lacks', async () => {
+    const error = await loadError(
+      brokenFolder('input', (_d, m) => {
+        m.decoder.inputs = [...m.decoder.inputs, 'token_type_ids'];
+      }),
+    );
+    expect(error.problem).toBe('graph-mismatch');
+    expect(error.message).toMatch(/token_type_ids/);
+  });
+
+  it('a manifest whose head count disagrees with the graph', async () => {
+    const error = await loadError(brokenFolder('heads', (_d, m) => (m.decoder.numKeyValueHeads += 1)));
+    expect(error.problem).toBe('graph-mismatch');
+    expect(error.message).toMatch(/numKeyValueHeads/);
+  });
+
+  it('a manifest whose vocabulary size disagrees with the logits', async () => {
+    const error = await loadError(
+      brokenFolder('vocab', (_d, m) => {
+        m.vocabulary.size += 5;
+      }),
+    );
+    expect(error.problem).toBe('graph-mismatch');
+    expect(error.message).toMatch(/vocabulary\.size/);
+  });
+
+  it('an image decoder without the named output', async () => {
+    const error = await loadError(brokenFolder('image', (_d, m) => (m.image.imageDecoder.output = 'rgb')));
+    expect(error.problem).toBe('graph-mismatch');
+    expect(error.path).toContain(manifest.files.imageDecoder);
+  });
+
+  it('an execution provider that cannot start says what is missing', async () => {
+    const error = await OnnxLogitsProvider.load({ modelDir: testModelDir, executionProvider: 'cuda' }).catch((e) => e);
+    expect(ExecutionProviderError.isInstance(error), String(error)).toBe(true);
+    expect(error.message).toMatch(/CUDA/);
+  });
+});

@@ -1,0 +1,17 @@
+import { SjdError } from '@sjd/core';
+
+const name = 'SjdExecutionProviderError';
+
+/** The execution provider asked for cannot start here; the message says what is missing. */
+export class ExecutionProviderError extends SjdError {
+  readonly executionProvider: string;
+
+  constructor(options: { executionProvider: string; message: string; cause?: unknown }) {
+    super({ name, message: options.message, cause: options.cause });
+    this.executionProvider = options.executionProvider;
+  }
+
+  static override isInstance(error: unknown): error is ExecutionProviderError {
+    return SjdError.isInstance(error) && error.name === name;
+  }
+}
