@@ -1,0 +1,93 @@
+"""Write model/manifest.json (docs/model-contract.md) and copy manifest.schema.json beside it,
+from the measured artefacts: tokenizer.json, the evaluation report, the ONNX parity result,
+the checkpoint's config and the dataset's meta.json."""
+import argparse
+import json
+import os
+import shutil
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export import io_names  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--tok", required=True)
+    ap.add_argument("--report", required=True)
+    ap.add_argument("--parity", required=True)
+    ap.add_argument("--out", required=True, help="model folder")
+    ap.add_argument("--name", default="shapes-v1")
+    a = ap.parse_args()
+    ck = torch.load(a.ckpt, map_location="cpu")
+    c = ck["config"]
+    lay = ck["layout"]
+    with open(os.path.join(a.data, "meta.json")) as f:
+        meta = json.load(f)
+    with open(os.path.join(a.tok, "tokenizer.json")) as f:
+        tok = json.load(f)
+    with open(a.report) as f:
+        rep = json.load(f)
+    with open(a.parity) as f:
+        par = json.load(f)
+    ins, outs = io_names(c["n_layers"])
+    n_params = sum(v.numel() for v in ck[rep.get("weights", "ema")].values())
+    best = rep["best"]
+    s = best["settings"]
+    div = rep.get("diversity", {}).get("diversity")
+    manifest = {
+        "$schema": "./manifest.schema.json",
+        "format": "sjd-model",
+        "formatVersion": 1,
+        "name": a.name,
+        "description": (f"Captioned-shapes text-to-image model: Llama-style decoder ({c['n_layers']} layers, "
+                        f"d={c['d_model']}, {n_params} parameters) over a k-means VQ of 4x4 patches "
+                        f"({tok['codes']} codes, 16x16 grid), trained {ck['step']} steps on CPU by packages/shapes/train/run.sh."),
+        "files": {"decoder": "decoder.onnx", "imageDecoder": "vq-decoder.onnx"},
+        "decoder": {
+            "architecture": "llama",
+            "numLayers": c["n_layers"], "numAttentionHeads": c["n_heads"], "numKeyValueHeads": c["n_heads"],
+            "headDim": c["d_model"] // c["n_heads"], "hiddenSize": c["d_model"], "intermediateSize": c["ffn_hidden"],
+            "maxPositions": c["max_positions"], "parameters": int(n_params), "dtype": "float32",
+            "inputs": ins, "outputs": outs,
+        },
+        "vocabulary": {
+            "size": lay["size"],
+            "special": dict(meta["special"]),
+            "text": {"start": lay["text_start"], "count": lay["n_words"]},
+            "image": {"start": lay["image_start"], "count": lay["n_codes"]},
+        },
+        "textTokenizer": {"type": "word-level", "lowercase": True, "words": meta["words"]},
+        "prompt": {"template": ["bos", "caption", "boi"], "captionLength": meta["captionLength"],
+                   "unconditional": "pad-caption"},
+        "image": {
+            "gridWidth": 16, "gridHeight": 16, "endOfRowToken": None, "endOfImageToken": meta["special"]["eoi"],
+            "pixelWidth": meta["imageSize"], "pixelHeight": meta["imageSize"],
+            "imageDecoder": {"input": "codes", "output": "pixels", "layout": "NHWC", "range": [0, 1]},
+        },
+        "sampling": {"temperature": s["temperature"], "topK": s["topK"], "topP": s["topP"], "cfgScale": s["cfgScale"]},
+        "metrics": {
+            "psnrDb": round(tok["psnrDb"], 3),
+            "adherence": best["adherence"] if best["adherence"] is not None else 0,
+            "adherenceSamples": best["n"],
+            "diversity": round(div, 5) if div is not None else 0,
+            "trainingSeconds": round(ck["train_seconds"], 1),
+            "trainSteps": ck["step"],
+            "onnxMaxAbsLogitDiff": par["maxAbsLogitDiff"],
+        },
+    }
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    shutil.copyfile(os.path.join(os.path.dirname(os.path.abspath(__file__)), "manifest.schema.json"),
+                    os.path.join(a.out, "manifest.schema.json"))
+    print(json.dumps(manifest["metrics"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Image tokenizer: k-means codebook over 4x4x3 patches (16x16 grid per 64x64 image).
+
+Usage: tokenizer.py fit --train DIR --heldout DIR --out CODEBOOK.npy [--codes 512]
+       (also tokenizes the train set to DIR/codes.u16 and reports held-out PSNR as JSON)
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+P = 4  # patch size
+G = 16  # grid side
+
+
+def patchify(images):
+    """[n,64,64,3] uint8 -> [n,256,48] float32 in [0,1], raster order of patches."""
+    n = images.shape[0]
+    x = images.reshape(n, G, P, G, P, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, G * G, P * P * 3)
+    return x.astype(np.float32) / 255.0
+
+
+def unpatchify(patches):
+    """[n,256,48] -> [n,64,64,3] float."""
+    n = patches.shape[0]
+    return patches.reshape(n, G, G, P, P, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, G * P, G * P, 3)
+
+
+def nearest(x, cb, chunk=65536):
+    """x [m,48] torch, cb [k,48] torch -> int64 [m]."""
+    cbn = (cb * cb).sum(1)
+    out = torch.empty(x.shape[0], dtype=torch.int64)
+    for i in range(0, x.shape[0], chunk):
+        xi = x[i:i + chunk]
+        d = cbn[None, :] - 2.0 * xi @ cb.T
+        out[i:i + chunk] = d.argmin(1)
+    return out
+
+
+def kmeans(x, k, iters, seed):
+    g = torch.Generator().manual_seed(seed)
+    m = x.shape[0]
+    # k-means++ init (on a subsample for speed)
+    sub = x[torch.randperm(m, generator=g)[: min(m, 50000)]]
+    centers = [sub[torch.randint(sub.shape[0], (1,), generator=g)].squeeze(0)]
+    d2 = ((sub - centers[0]) ** 2).sum(1)
+    for _ in range(1, k):
+        probs = d2 / d2.sum() if d2.sum() > 0 else torch.full_like(d2, 1.0 / len(d2))
+        c = sub[torch.multinomial(probs, 1, generator=g)].squeeze(0)
+        centers.append(c)
+        d2 = torch.minimum(d2, ((sub - c) ** 2).sum(1))
+    cb = torch.stack(centers)
+    for it in range(iters):
+        a = nearest(x, cb)
+        sums = torch.zeros_like(cb).index_add_(0, a, x)
+        cnt = torch.bincount(a, minlength=k).float()
+        empty = cnt == 0
+        cb = torch.where(empty[:, None], cb, sums / cnt.clamp(min=1)[:, None])
+        if empty.any():  # re-seed empty clusters at the worst-fitting points
+            err = ((x - cb[a]) ** 2).sum(1)
+            worst = err.topk(int(empty.sum())).indices
+            cb[empty] = x[worst]
+    return cb
+
+
+def encode(images, cb, batch=4096):
+    """uint8 images -> uint16 codes [n,256]."""
+    cbt = torch.from_numpy(cb)
+    out = np.empty((images.shape[0], G * G), dtype=np.uint16)
+    for i in range(0, images.shape[0], batch):
+        x = torch.from_numpy(patchify(images[i:i + batch])).reshape(-1, P * P * 3)
+        out[i:i + batch] = nearest(x, cbt).reshape(-1, G * G).numpy().astype(np.uint16)
+    return out
+
+
+def decode(codes, cb):
+    return np.clip(unpatchify(cb[codes.astype(np.int64)]), 0.0, 1.0)
+
+
+def psnr(images_u8, codes, cb):
+    rec = decode(codes, cb)
+    ref = images_u8.astype(np.float32) / 255.0
+    mse = ((rec - ref) ** 2).reshape(len(ref), -1).mean(1)
+    per = 10 * np.log10(1.0 / np.maximum(mse, 1e-10))
+    return float(10 * np.log10(1.0 / max(float(mse.mean()), 1e-10))), float(per.mean())
+
+
+def export_onnx(cb, path):
+    """vq-decoder.onnx: codes int64 [b,256] -> pixels float32 [b,64,64,3]."""
+
+    class VQDecoder(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("codebook", torch.from_numpy(np.clip(cb, 0, 1)).float())
+
+        def forward(self, codes):
+            b = codes.shape[0]
+            x = self.codebook[codes]  # [b,256,48]
+            x = x.reshape(b, G, G, P, P, 3).permute(0, 1, 3, 2, 4, 5).reshape(b, G * P, G * P, 3)
+            return x
+
+    m = VQDecoder().eval()
+    torch.onnx.export(m, (torch.zeros(2, G * G, dtype=torch.int64),), path,
+                      input_names=["codes"], output_names=["pixels"],
+                      dynamic_axes={"codes": {0: "batch"}, "pixels": {0: "batch"}}, opset_version=17)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--heldout", required=True)
+    ap.add_argument("--work", required=True, help="folder for codebook.npy, codes, tokenizer.json")
+    ap.add_argument("--codes", type=int, default=512)
+    ap.add_argument("--fit-images", type=int, default=20000)
+    ap.add_argument("--iters", type=int, default=25)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--onnx", default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    sys.path.insert(0, os.path.dirname(__file__))
+    from data import load_dataset
+
+    t0 = time.time()
+    _, tr_img, _, _ = load_dataset(args.train)
+    _, ho_img, _, _ = load_dataset(args.heldout)
+    rng = np.random.default_rng(args.seed)
+    idx = rng.choice(len(tr_img), size=min(args.fit_images, len(tr_img)), replace=False)
+    x = torch.from_numpy(patchify(tr_img[np.sort(idx)]).reshape(-1, P * P * 3))
+    cb = kmeans(x, args.codes, args.iters, args.seed).numpy().astype(np.float32)
+    t_fit = time.time() - t0
+    ho_codes = encode(ho_img, cb)
+    psnr_all, psnr_mean = psnr(ho_img, ho_codes, cb)
+    tr_codes = encode(tr_img, cb)
+    os.makedirs(args.work, exist_ok=True)
+    np.save(os.path.join(args.work, "codebook.npy"), cb)
+    tr_codes.tofile(os.path.join(args.work, "train_codes.u16"))
+    ho_codes.tofile(os.path.join(args.work, "heldout_codes.u16"))
+    used = int(len(np.unique(tr_codes)))
+    report = {"codes": args.codes, "usedCodes": used, "psnrDb": psnr_all, "psnrDbPerImageMean": psnr_mean,
+              "heldoutImages": int(len(ho_img)), "fitImages": int(len(idx)), "fitSeconds": t_fit,
+              "totalSeconds": time.time() - t0}
+    with open(os.path.join(args.work, "tokenizer.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    if args.onnx:
+        export_onnx(cb, args.onnx)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
