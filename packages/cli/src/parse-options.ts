@@ -1,0 +1,33 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parser for a number flag: rejects text that is not a number at all. */
+export function numberOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || Number.isNaN(n)) throw new InvalidArgumentError(`expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Commander parser for an integer flag. */
+export function integerOption(value: string): number {
+  const n = numberOption(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** The command-line flag for a field that `@sjd/core` validation names. */
+export function flagForField(field: string): string {
+  const flags: Record<string, string> = {
+    'sampling.temperature': '--temperature',
+    'sampling.topK': '--top-k',
+    'sampling.topP': '--top-p',
+    'sampling.cfgScale': '--cfg',
+    'decoding.method': '--method',
+    'decoding.window': '--window',
+    'decoding.init': '--init',
+    seed: '--seed',
+    images: '--images',
+    prompt: '<prompt>',
+    executionProvider: '--execution-provider',
+  };
+  return flags[field] ?? field;
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { shippedModelDir } from '@sjd/shapes';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const sjd = fileURLToPath(new URL('../dist/sjd.js', import.meta.url));
+const modelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
+const scratch = mkdtempSync(join(tmpdir(), 'sjd-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [sjd, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const CAPTION = 'a large red circle in the centre';
+
+describe('sjd generate', () => {
+  it('writes a PNG and prints a one-line summary', async () => {
+    const out = join(scratch, 'one.png');
+    const { code, stdout } = await run('generate', CAPTION, '--model', modelDir, '--seed', '7', '--window', '16', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/256 tokens in \d+ steps, step compression \d+\.\d\d×, .* seed 7 →/);
+    const png = PNG.sync.read(readFileSync(out));
+    expect([png.width, png.height]).toEqual([64, 64]);
+  });
+
+  it('numbers the files of several images', async () => {
+    const out = join(scratch, 'many.png');
+    const { code } = await run('generate', CAPTION, '--model', modelDir, '--images', '2', '--method', 'jacobi', '--out', out);
+    expect(code).toBe(0);
+    expect(PNG.sync.read(readFileSync(join(scratch, 'many-1.png'))).width).toBe(64);
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['--top-p', '1.5'], /invalid --top-p: expected a number in \(0, 1\]/],
+    [['--top-p', 'high'], /--top-p.*expected a number/],
+    [['--top-k', '-3'], /invalid --top-k: expected an integer ≥ 0/],
+    [['--window', '0'], /invalid --window: expected an integer in \[1, 1024\]/],
+    [['--window', '2.5'], /--window.*expected an integer/],
+    [['--temperature', '-1'], /invalid --temperature/],
+    [['--images', '0'], /invalid --images/],
+    [['--seed', '1e300'], /invalid --seed: expected a safe integer/],
+    [['--method', 'beam'], /Allowed choices are ar, jacobi, sjd/],
+    [['--init', 'diagonal'], /Allowed choices are random, horizontal, vertical/],
+    [['--execution-provider', 'tpu'], /Allowed choices are cpu, cuda, webgpu/],
+  ];
+  it.each(bad)('exit 2 and a message naming the flag for %j', async (flags, message) => {
+    const { code, stderr } = await run('generate', CAPTION, '--model', modelDir, ...flags, '--out', join(scratch, 'bad.png'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('exit 2 for a word the model does not know, naming the word', async () => {
+    const { code, stderr } = await run('generate', 'a purple elephant', '--model', modelDir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/does not know the word "elephant"/);
+  });
+
+  it('exit 3 for a model folder that is not there', async () => {
+    const { code, stderr } = await run('generate', CAPTION, '--model', join(scratch, 'nothing'));
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/manifest\.json/);
+  });
+});
+
+describe('sjd models', () => {
+  it('lists the model folders found', async () => {
+    const { code, stdout } = await run('models', '--path', join(modelDir, '..'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/16×16 tokens/);
+  });
+});
