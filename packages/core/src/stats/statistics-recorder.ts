@@ -13,6 +13,10 @@ export interface DecodingStatistics {
    * A draft is verified only if every draft before it was accepted. `null` where none was.
    */
   readonly acceptanceByPosition: readonly (number | null)[];
+  /** Drafts verified at each window position (the counts behind `acceptanceByPosition`). */
+  readonly verifiedByPosition: readonly number[];
+  /** Drafts accepted at each window position. */
+  readonly acceptedByPosition: readonly number[];
   /** Milliseconds spent inside the provider (forward passes, truncation, session setup). */
   readonly providerMs: number;
   /** Milliseconds spent in the core itself (logits processing, sampling, bookkeeping). */
@@ -66,6 +70,8 @@ export class StatisticsRecorder {
       stepCompression: this.steps === 0 ? 0 : this.tokens / this.steps,
       meanAcceptedDrafts: this.steps === 0 ? 0 : this.acceptedDrafts / this.steps,
       acceptanceByPosition,
+      verifiedByPosition: this.verified.map((v) => v ?? 0),
+      acceptedByPosition: this.verified.map((_, i) => this.accepted[i] ?? 0),
       providerMs: this.providerMs,
       coreMs: Math.max(0, this.totalMs - this.providerMs),
       totalMs: this.totalMs,

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { barChartSvg } from './bar-chart-svg.js';
+import { benchPrompts, configLabel, methodConfigs } from './bench-plan.js';
+
+describe('the benchmark plan', () => {
+  it('measures vanilla AR first (the baseline), greedy Jacobi, and SJD × 3 initialisers × 3 windows', () => {
+    const configs = methodConfigs(false);
+    expect(configs[0]).toEqual({ method: 'ar', window: 1, init: null });
+    expect(configs.filter((c) => c.method === 'sjd').map(configLabel)).toEqual([
+      'sjd L=8 random',
+      'sjd L=16 random',
+      'sjd L=32 random',
+      'sjd L=8 horizontal',
+      'sjd L=16 horizontal',
+      'sjd L=32 horizontal',
+      'sjd L=8 vertical',
+      'sjd L=16 vertical',
+      'sjd L=32 vertical',
+    ]);
+  });
+  it('uses held-out captions and several seeds (diversity needs them)', () => {
+    const { captions, seeds } = benchPrompts(true);
+    expect(captions.length).toBeGreaterThan(3);
+    expect(seeds.length).toBeGreaterThan(1);
+  });
+  it('draws a bar per series and group, escaping labels', () => {
+    const svg = barChartSvg({ title: 'a < b', series: ['x', 'y'], groups: [{ label: 'g&1', values: [1, 2] }] });
+    expect(svg.match(/<rect x=/g)?.length).toBe(2 + 2);
+    expect(svg).toContain('a &lt; b');
+    expect(svg).toContain('g&amp;1');
+  });
+});
