@@ -19,7 +19,10 @@ function brokenFolder(name: string, edit: (dir: string, m: typeof manifest) => v
   const m = structuredClone(manifest);
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(testModelDir, manifest.files.decoder), join(dir, manifest.files.decoder));
-  copyFileSync(join(testModelDir, manifest.files.imageDecoder), join(dir, manifest.files.imageDecoder));
+  copyFileSync(
+    join(testModelDir, manifest.files.imageDecoder),
+    join(dir, manifest.files.imageDecoder),
+  );
   edit(dir, m);
   writeFileSync(join(dir, 'manifest.json'), typeof m === 'string' ? m : JSON.stringify(m));
   return dir;
@@ -56,7 +59,9 @@ describe('bad model folders give a typed error that says which file and what', (
   });
 
   it('a missing decoder file', async () => {
-    const error = await loadError(brokenFolder('missing', (d) => rmSync(join(d, manifest.files.decoder))));
+    const error = await loadError(
+      brokenFolder('missing', (d) => rmSync(join(d, manifest.files.decoder))),
+    );
     expect(error.problem).toBe('missing-file');
     expect(error.path).toContain(manifest.files.decoder);
     expect(error.message).toMatch(/files\.decoder/);
@@ -64,7 +69,12 @@ describe('bad model folders give a typed error that says which file and what', (
 
   it('a corrupt ONNX file', async () => {
     const error = await loadError(
-      brokenFolder('corrupt', (d) => writeFileSync(join(d, manifest.files.decoder), Buffer.from('this is not a protobuf at all'))),
+      brokenFolder('corrupt', (d) =>
+        writeFileSync(
+          join(d, manifest.files.decoder),
+          Buffer.from('this is not a protobuf at all'),
+        ),
+      ),
     );
     expect(error.problem).toBe('corrupt-onnx');
     expect(error.path).toContain(manifest.files.decoder);
@@ -91,7 +101,9 @@ describe('bad model folders give a typed error that says which file and what', (
   });
 
   it('a manifest whose head count disagrees with the graph', async () => {
-    const error = await loadError(brokenFolder('heads', (_d, m) => (m.decoder.numKeyValueHeads += 1)));
+    const error = await loadError(
+      brokenFolder('heads', (_d, m) => (m.decoder.numKeyValueHeads += 1)),
+    );
     expect(error.problem).toBe('graph-mismatch');
     expect(error.message).toMatch(/numKeyValueHeads/);
   });
@@ -107,13 +119,18 @@ describe('bad model folders give a typed error that says which file and what', (
   });
 
   it('an image decoder without the named output', async () => {
-    const error = await loadError(brokenFolder('image', (_d, m) => (m.image.imageDecoder.output = 'rgb')));
+    const error = await loadError(
+      brokenFolder('image', (_d, m) => (m.image.imageDecoder.output = 'rgb')),
+    );
     expect(error.problem).toBe('graph-mismatch');
     expect(error.path).toContain(manifest.files.imageDecoder);
   });
 
   it('an execution provider that cannot start says what is missing', async () => {
-    const error = await OnnxLogitsProvider.load({ modelDir: testModelDir, executionProvider: 'cuda' }).catch((e) => e);
+    const error = await OnnxLogitsProvider.load({
+      modelDir: testModelDir,
+      executionProvider: 'cuda',
+    }).catch((e) => e);
     expect(ExecutionProviderError.isInstance(error), String(error)).toBe(true);
     expect(error.message).toMatch(/CUDA/);
   });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@sjd/core';
 import * as ort from 'onnxruntime-node';
-import { type ExecutionProvider, createInferenceSession } from './create-inference-session.js';
+import { createInferenceSession, type ExecutionProvider } from './create-inference-session.js';
 import { ModelLoadError } from './model-load-error.js';
 import type { ModelFolder } from './read-model-folder.js';
 
@@ -11,8 +11,14 @@ export class ImageDecoder {
     private readonly folder: ModelFolder,
   ) {}
 
-  static async load(folder: ModelFolder, executionProvider: ExecutionProvider): Promise<ImageDecoder> {
-    const session = await createInferenceSession(folder.imageDecoderPath, executionProvider === 'webgpu' ? 'cpu' : executionProvider);
+  static async load(
+    folder: ModelFolder,
+    executionProvider: ExecutionProvider,
+  ): Promise<ImageDecoder> {
+    const session = await createInferenceSession(
+      folder.imageDecoderPath,
+      executionProvider === 'webgpu' ? 'cpu' : executionProvider,
+    );
     const { input, output } = folder.manifest.image.imageDecoder;
     if (!session.inputNames.includes(input) || !session.outputNames.includes(output)) {
       throw new ModelLoadError({
@@ -29,13 +35,21 @@ export class ImageDecoder {
     const { manifest } = this.folder;
     const cells = manifest.image.gridWidth * manifest.image.gridHeight;
     if (codes.length !== cells) {
-      throw new InvalidArgumentError({ field: 'codes', allowed: `${cells} image codes`, received: codes });
+      throw new InvalidArgumentError({
+        field: 'codes',
+        allowed: `${cells} image codes`,
+        received: codes,
+      });
     }
     const ids = new BigInt64Array(cells);
     for (let i = 0; i < cells; i++) {
       const code = codes[i]!;
       if (!(code >= 0 && code < manifest.vocabulary.image.count)) {
-        throw new InvalidArgumentError({ field: `codes[${i}]`, allowed: `an integer in [0, ${manifest.vocabulary.image.count - 1}]`, received: code });
+        throw new InvalidArgumentError({
+          field: `codes[${i}]`,
+          allowed: `an integer in [0, ${manifest.vocabulary.image.count - 1}]`,
+          received: code,
+        });
       }
       ids[i] = BigInt(code);
     }

@@ -3,10 +3,10 @@
  * API, so this is the one package a Node user installs.
  */
 export * from '@sjd/core';
-export { OnnxLogitsProvider, type LoadModelOptions } from './onnx-logits-provider.js';
-export { type ExecutionProvider, EXECUTION_PROVIDERS } from './create-inference-session.js';
+export { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
+export { encodePng } from './encode-png.js';
+export { ExecutionProviderError } from './execution-provider-error.js';
 export type { CacheStrategy } from './kv-cache.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
-export { ExecutionProviderError } from './execution-provider-error.js';
-export { readModelFolder, type ModelFolder } from './read-model-folder.js';
-export { encodePng } from './encode-png.js';
+export { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
+export { type ModelFolder, readModelFolder } from './read-model-folder.js';

@@ -59,7 +59,8 @@ export class KvCache {
     let seen = 0;
     let cut = 0;
     while (cut < this.slots && seen < length) seen += this.live[cut++]!;
-    if (seen < length) throw new RangeError(`truncate(${length}): the cache holds only ${seen} slots`);
+    if (seen < length)
+      throw new RangeError(`truncate(${length}): the cache holds only ${seen} slots`);
     if (strategy === 'trim') {
       this.keepSlots(cut);
       return;

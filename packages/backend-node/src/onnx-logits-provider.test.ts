@@ -18,7 +18,11 @@ function prompt() {
 describe('OnnxLogitsProvider on the real model', () => {
   it('SJD, Jacobi and vanilla AR give the same tokens at temperature 0 (CFG on)', async () => {
     const p = prompt();
-    const run = async (method: 'ar' | 'sjd' | 'jacobi', window: number, init: 'random' | 'vertical') =>
+    const run = async (
+      method: 'ar' | 'sjd' | 'jacobi',
+      window: number,
+      init: 'random' | 'vertical',
+    ) =>
       (
         await generate({
           provider: model,
@@ -56,7 +60,10 @@ describe('OnnxLogitsProvider on the real model', () => {
 
   for (const strategy of ['trim', 'mask'] as const) {
     it(`${strategy}: after dropping rejected drafts, logits equal a fresh forward over the committed tokens`, async () => {
-      const provider = await OnnxLogitsProvider.load({ modelDir: testModelDir, cacheStrategy: strategy });
+      const provider = await OnnxLogitsProvider.load({
+        modelDir: testModelDir,
+        cacheStrategy: strategy,
+      });
       const p = prompt();
       const prefixes = [p.conditional.subarray(0, -1), p.unconditional.subarray(0, -1)];
       const start = model.layout.imageTokens.start;
@@ -64,7 +71,10 @@ describe('OnnxLogitsProvider on the real model', () => {
       const session = await provider.openSession({ prefixes });
       const base = session.length;
       // Step 1: pending BOI + 8 drafts; keep BOI + 3 accepted.
-      await session.evaluate([Int32Array.of(p.conditional.at(-1)!, ...drafts), Int32Array.of(p.conditional.at(-1)!, ...drafts)]);
+      await session.evaluate([
+        Int32Array.of(p.conditional.at(-1)!, ...drafts),
+        Int32Array.of(p.conditional.at(-1)!, ...drafts),
+      ]);
       await session.truncate(base + 4);
       // Step 2: the next committed token plus two drafts; keep one; step 3 again.
       const next = Int32Array.of(start + 42, start + 1, start + 2);
@@ -74,13 +84,20 @@ describe('OnnxLogitsProvider on the real model', () => {
       const incremental = await session.evaluate([last, last]);
 
       const fresh = await provider.openSession({ prefixes });
-      const whole = Int32Array.of(p.conditional.at(-1)!, ...drafts.subarray(0, 3), start + 42, start + 1, start + 77);
+      const whole = Int32Array.of(
+        p.conditional.at(-1)!,
+        ...drafts.subarray(0, 3),
+        start + 42,
+        start + 1,
+        start + 77,
+      );
       const reference = await fresh.evaluate([whole, whole]);
       const v = provider.vocabSize;
       for (let r = 0; r < 2; r++) {
         const tail = reference[r]!.subarray((whole.length - 2) * v);
         let maxDiff = 0;
-        for (let i = 0; i < tail.length; i++) maxDiff = Math.max(maxDiff, Math.abs(tail[i]! - incremental[r]![i]!));
+        for (let i = 0; i < tail.length; i++)
+          maxDiff = Math.max(maxDiff, Math.abs(tail[i]! - incremental[r]![i]!));
         expect(maxDiff).toBeLessThan(1e-3);
       }
       await session.dispose();
@@ -94,7 +111,11 @@ describe('OnnxLogitsProvider on the real model', () => {
     await generate({ provider: model, prompt: p.conditional, seed: 1, decoding: { window: 16 } });
     const controller = new AbortController();
     await expect(async () => {
-      for await (const e of generateStream({ provider: model, prompt: p.conditional, signal: controller.signal })) {
+      for await (const e of generateStream({
+        provider: model,
+        prompt: p.conditional,
+        signal: controller.signal,
+      })) {
         if (e.type === 'token-block') controller.abort();
       }
     }).rejects.toThrow(/abort/i);

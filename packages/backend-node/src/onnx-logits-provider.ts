@@ -3,14 +3,18 @@ import {
   InvalidArgumentError,
   type LogitsProvider,
   type LogitsSession,
+  layoutFromManifest,
   type ModelManifest,
   type OpenSessionOptions,
-  layoutFromManifest,
 } from '@sjd/core';
 import { shippedModelDir } from '@sjd/shapes';
 import type * as ort from 'onnxruntime-node';
 import { checkDecoderGraph } from './check-decoder-graph.js';
-import { EXECUTION_PROVIDERS, type ExecutionProvider, createInferenceSession } from './create-inference-session.js';
+import {
+  createInferenceSession,
+  EXECUTION_PROVIDERS,
+  type ExecutionProvider,
+} from './create-inference-session.js';
 import { ImageDecoder } from './image-decoder.js';
 import type { CacheStrategy } from './kv-cache.js';
 import { OnnxLogitsSession } from './onnx-logits-session.js';
@@ -71,17 +75,36 @@ export class OnnxLogitsProvider implements LogitsProvider {
   static async load(options: LoadModelOptions = {}): Promise<OnnxLogitsProvider> {
     const executionProvider = options.executionProvider ?? 'cpu';
     if (!EXECUTION_PROVIDERS.includes(executionProvider)) {
-      throw new InvalidArgumentError({ field: 'executionProvider', allowed: EXECUTION_PROVIDERS.join(' | '), received: executionProvider });
+      throw new InvalidArgumentError({
+        field: 'executionProvider',
+        allowed: EXECUTION_PROVIDERS.join(' | '),
+        received: executionProvider,
+      });
     }
     const cacheStrategy = options.cacheStrategy ?? 'trim';
     if (cacheStrategy !== 'trim' && cacheStrategy !== 'mask') {
-      throw new InvalidArgumentError({ field: 'cacheStrategy', allowed: 'trim | mask', received: cacheStrategy });
+      throw new InvalidArgumentError({
+        field: 'cacheStrategy',
+        allowed: 'trim | mask',
+        received: cacheStrategy,
+      });
     }
-    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-      throw new InvalidArgumentError({ field: 'threads', allowed: 'an integer ≥ 1', received: options.threads });
+    if (
+      options.threads !== undefined &&
+      !(Number.isInteger(options.threads) && options.threads >= 1)
+    ) {
+      throw new InvalidArgumentError({
+        field: 'threads',
+        allowed: 'an integer ≥ 1',
+        received: options.threads,
+      });
     }
     const folder = await readModelFolder(options.modelDir ?? shippedModelDir);
-    const decoder = await createInferenceSession(folder.decoderPath, executionProvider, options.threads);
+    const decoder = await createInferenceSession(
+      folder.decoderPath,
+      executionProvider,
+      options.threads,
+    );
     checkDecoderGraph(decoder, folder.manifest, folder.decoderPath);
     const imageDecoder = await ImageDecoder.load(folder, executionProvider);
     return new OnnxLogitsProvider(folder, decoder, imageDecoder, executionProvider, cacheStrategy);

@@ -46,7 +46,9 @@ export class OnnxLogitsSession implements LogitsSession {
         padded.set(p, longest - p.length);
         return padded;
       });
-      const attend = prefixes.map((p) => Array.from({ length: longest }, (_, i) => (i < longest - p.length ? 0 : 1)));
+      const attend = prefixes.map((p) =>
+        Array.from({ length: longest }, (_, i) => (i < longest - p.length ? 0 : 1)),
+      );
       await state.run(blocks, attend);
     }
     return state;
@@ -76,7 +78,10 @@ export class OnnxLogitsSession implements LogitsSession {
     this.cache.tensors = [];
   }
 
-  private async run(blocks: readonly Int32Array[], attend: readonly number[][]): Promise<Float32Array> {
+  private async run(
+    blocks: readonly Int32Array[],
+    attend: readonly number[][],
+  ): Promise<Float32Array> {
     if (this.disposed) throw new Error('OnnxLogitsSession: used after dispose');
     const { rows, cache } = this;
     const size = blocks[0]!.length;
@@ -103,17 +108,30 @@ export class OnnxLogitsSession implements LogitsSession {
     };
     const { layers, kvHeads, headDim } = this.shape;
     for (let l = 0; l < layers; l++) {
-      feeds[`past_key_values.${l}.key`] = new ort.Tensor('float32', cache.tensors[2 * l]!, [rows, kvHeads, past, headDim]);
-      feeds[`past_key_values.${l}.value`] = new ort.Tensor('float32', cache.tensors[2 * l + 1]!, [rows, kvHeads, past, headDim]);
+      feeds[`past_key_values.${l}.key`] = new ort.Tensor('float32', cache.tensors[2 * l]!, [
+        rows,
+        kvHeads,
+        past,
+        headDim,
+      ]);
+      feeds[`past_key_values.${l}.value`] = new ort.Tensor('float32', cache.tensors[2 * l + 1]!, [
+        rows,
+        kvHeads,
+        past,
+        headDim,
+      ]);
     }
     const outputs = await this.session.run(feeds);
     const present: Float32Array[] = [];
     for (let l = 0; l < layers; l++) {
-      present.push(outputs[`present.${l}.key`]!.data as Float32Array, outputs[`present.${l}.value`]!.data as Float32Array);
+      present.push(
+        outputs[`present.${l}.key`]!.data as Float32Array,
+        outputs[`present.${l}.value`]!.data as Float32Array,
+      );
     }
     cache.append(present, size, attend);
     const logits = outputs['logits']!;
-    for (const [name, tensor] of Object.entries(outputs)) if (tensor !== logits) tensor.dispose();
+    for (const tensor of Object.values(outputs)) if (tensor !== logits) tensor.dispose();
     return logits.data as Float32Array;
   }
 }

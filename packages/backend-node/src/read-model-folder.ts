@@ -30,14 +30,24 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ModelLoadError({ problem: 'bad-manifest', path: manifestPath, message: `not valid JSON: ${(cause as Error).message}`, cause });
+    throw new ModelLoadError({
+      problem: 'bad-manifest',
+      path: manifestPath,
+      message: `not valid JSON: ${(cause as Error).message}`,
+      cause,
+    });
   }
   let manifest: ModelManifest;
   try {
     manifest = parseModelManifest(json, manifestPath);
   } catch (cause) {
     if (ManifestError.isInstance(cause)) {
-      throw new ModelLoadError({ problem: 'bad-manifest', path: manifestPath, message: `${cause.field}: ${cause.message.split(': ').slice(2).join(': ')}`, cause });
+      throw new ModelLoadError({
+        problem: 'bad-manifest',
+        path: manifestPath,
+        message: `${cause.field}: ${cause.message.split(': ').slice(2).join(': ')}`,
+        cause,
+      });
     }
     throw cause;
   }
@@ -56,7 +66,11 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   ] as const) {
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) {
-      throw new ModelLoadError({ problem: 'missing-file', path, message: `the file named by ${field} in manifest.json does not exist` });
+      throw new ModelLoadError({
+        problem: 'missing-file',
+        path,
+        message: `the file named by ${field} in manifest.json does not exist`,
+      });
     }
   }
   return { dir: folder, manifest, decoderPath, imageDecoderPath };

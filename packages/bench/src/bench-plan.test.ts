@@ -24,7 +24,11 @@ describe('the benchmark plan', () => {
     expect(seeds.length).toBeGreaterThan(1);
   });
   it('draws a bar per series and group, escaping labels', () => {
-    const svg = barChartSvg({ title: 'a < b', series: ['x', 'y'], groups: [{ label: 'g&1', values: [1, 2] }] });
+    const svg = barChartSvg({
+      title: 'a < b',
+      series: ['x', 'y'],
+      groups: [{ label: 'g&1', values: [1, 2] }],
+    });
     expect(svg.match(/<rect x=/g)?.length).toBe(2 + 2);
     expect(svg).toContain('a &lt; b');
     expect(svg).toContain('g&amp;1');

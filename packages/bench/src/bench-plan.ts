@@ -10,7 +10,10 @@ export interface MethodConfig {
 
 /** Vanilla AR (the baseline), greedy Jacobi, and SJD with every initialiser at L ∈ {8, 16, 32}. */
 export function methodConfigs(quick: boolean): MethodConfig[] {
-  const configs: MethodConfig[] = [{ method: 'ar', window: 1, init: null }, { method: 'jacobi', window: 16, init: 'vertical' }];
+  const configs: MethodConfig[] = [
+    { method: 'ar', window: 1, init: null },
+    { method: 'jacobi', window: 16, init: 'vertical' },
+  ];
   const windows = quick ? [16] : [8, 16, 32];
   for (const init of ['random', 'horizontal', 'vertical'] as const) {
     for (const window of windows) configs.push({ method: 'sjd', window, init });

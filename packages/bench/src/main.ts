@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { barChartSvg } from './bar-chart-svg.js';
-import { type MethodConfig, benchPrompts, configLabel, methodConfigs } from './bench-plan.js';
+import { benchPrompts, configLabel, type MethodConfig, methodConfigs } from './bench-plan.js';
 import type { MethodMeasurement } from './measure-method.js';
 
 const options = new Command('bench')
   .option('--quick', 'a run under two minutes: fewer captions, seeds and windows')
   .option('--model <dir>', 'model folder (default: the shipped model)')
-  .option('--out <dir>', 'results folder', fileURLToPath(new URL('../../../bench/results/', import.meta.url)))
+  .option(
+    '--out <dir>',
+    'results folder',
+    fileURLToPath(new URL('../../../bench/results/', import.meta.url)),
+  )
   .parse()
   .opts<{ quick?: boolean; model?: string; out: string }>();
 
@@ -26,17 +30,28 @@ const { captions, seeds } = benchPrompts(quick);
 const worker = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 async function measure(config: MethodConfig): Promise<MethodMeasurement> {
-  const job = JSON.stringify({ config, captions, seeds, ...(options.model ? { modelDir: options.model } : {}) });
-  const { stdout } = await promisify(execFile)(process.execPath, [worker, job], { maxBuffer: 1 << 24 });
+  const job = JSON.stringify({
+    config,
+    captions,
+    seeds,
+    ...(options.model ? { modelDir: options.model } : {}),
+  });
+  const { stdout } = await promisify(execFile)(process.execPath, [worker, job], {
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as MethodMeasurement;
 }
 
 const started = performance.now();
-process.stderr.write(`bench: ${captions.length} held-out captions × ${seeds.length} seeds per method${quick ? ' (quick)' : ''}\n`);
+process.stderr.write(
+  `bench: ${captions.length} held-out captions × ${seeds.length} seeds per method${quick ? ' (quick)' : ''}\n`,
+);
 const results: { config: MethodConfig; m: MethodMeasurement }[] = [];
 for (const config of methodConfigs(quick)) {
   const m = await measure(config);
-  process.stderr.write(`bench: ${configLabel(config)} done (${(m.decodeMs / m.images).toFixed(0)} ms/image)\n`);
+  process.stderr.write(
+    `bench: ${configLabel(config)} done (${(m.decodeMs / m.images).toFixed(0)} ms/image)\n`,
+  );
   results.push({ config, m });
 }
 const baseline = results[0]!.m;
@@ -76,15 +91,37 @@ const best = sjd.reduce((a, b) => (b.speedup > a.speedup ? b : a));
 const ar = rows[0]!;
 const jacobi = rows.find((r) => r.method === 'jacobi')!;
 const checks = [
-  [`best SJD (${configLabel(best)}) step compression ≥ 3×`, best.stepCompression >= 3, `${best.stepCompression.toFixed(2)}×`],
+  [
+    `best SJD (${configLabel(best)}) step compression ≥ 3×`,
+    best.stepCompression >= 3,
+    `${best.stepCompression.toFixed(2)}×`,
+  ],
   [`best SJD wall-clock speed-up ≥ 2×`, best.speedup >= 2, `${best.speedup.toFixed(2)}×`],
-  ['SJD adherence within 3 points of AR (every SJD row)', sjd.every((r) => Math.abs(r.adherence - ar.adherence) <= 0.03), sjd.map((r) => `${(r.adherence * 100).toFixed(1)}`).join(' ')],
-  ['SJD diversity within 10% of AR (every SJD row)', sjd.every((r) => Math.abs(r.diversity - ar.diversity) <= 0.1 * ar.diversity), sjd.map((r) => r.diversity.toFixed(3)).join(' ')],
-  ['greedy Jacobi diversity collapses (< 10% of AR)', jacobi.diversity < 0.1 * ar.diversity, jacobi.diversity.toFixed(3)],
-  ['peak RSS of one method run < 500 MB', rows.every((r) => r.peakRssMb < 500), `${Math.max(...rows.map((r) => r.peakRssMb)).toFixed(0)} MB`],
+  [
+    'SJD adherence within 3 points of AR (every SJD row)',
+    sjd.every((r) => Math.abs(r.adherence - ar.adherence) <= 0.03),
+    sjd.map((r) => `${(r.adherence * 100).toFixed(1)}`).join(' '),
+  ],
+  [
+    'SJD diversity within 10% of AR (every SJD row)',
+    sjd.every((r) => Math.abs(r.diversity - ar.diversity) <= 0.1 * ar.diversity),
+    sjd.map((r) => r.diversity.toFixed(3)).join(' '),
+  ],
+  [
+    'greedy Jacobi diversity collapses (< 10% of AR)',
+    jacobi.diversity < 0.1 * ar.diversity,
+    jacobi.diversity.toFixed(3),
+  ],
+  [
+    'peak RSS of one method run < 500 MB',
+    rows.every((r) => r.peakRssMb < 500),
+    `${Math.max(...rows.map((r) => r.peakRssMb)).toFixed(0)} MB`,
+  ],
 ] as const;
 for (const [name, ok, value] of checks) console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}`);
-console.log(`AR adherence ${(ar.adherence * 100).toFixed(1)}%, diversity ${ar.diversity.toFixed(3)}; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `AR adherence ${(ar.adherence * 100).toFixed(1)}%, diversity ${ar.diversity.toFixed(3)}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);
 
 mkdirSync(options.out, { recursive: true });
 writeFileSync(`${options.out}/latest.json`, `${JSON.stringify(rows, null, 2)}\n`);

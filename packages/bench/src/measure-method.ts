@@ -2,7 +2,7 @@
  * Worker: measures one method on the prompt set in a fresh process, so that its peak RSS
  * and timings are its own. Prints one JSON line. Invoked by main.ts.
  */
-import { OnnxLogitsProvider, encodePrompt, generate } from '@sjd/backend-node';
+import { encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
 import { adherence, diversity, evaluateImage } from '@sjd/shapes';
 import type { MethodConfig } from './bench-plan.js';
 
@@ -29,7 +29,14 @@ export async function measureMethod(
   const sampling = model.manifest.sampling;
   // Warm-up: first runs pay for JIT and onnxruntime's allocations.
   const warm = encodePrompt(model.manifest, captions[0]!);
-  await generate({ provider: model, prompt: warm.conditional, unconditionalPrompt: warm.unconditional, seed: 999, sampling, decoding: { method: 'sjd', window: 4 } });
+  await generate({
+    provider: model,
+    prompt: warm.conditional,
+    unconditionalPrompt: warm.unconditional,
+    seed: 999,
+    sampling,
+    decoding: { method: 'sjd', window: 4 },
+  });
 
   const verdicts = [];
   const diversities: number[] = [];
@@ -51,7 +58,11 @@ export async function measureMethod(
         unconditionalPrompt: prompt.unconditional,
         seed,
         sampling,
-        decoding: { method: config.method, window: config.window, ...(config.init ? { init: config.init } : {}) },
+        decoding: {
+          method: config.method,
+          window: config.window,
+          ...(config.init ? { init: config.init } : {}),
+        },
       });
       decodeMs += performance.now() - started;
       const s = result.statistics;

@@ -2,6 +2,11 @@
 import type { MethodConfig } from './bench-plan.js';
 import { measureMethod } from './measure-method.js';
 
-const job = JSON.parse(process.argv[2]!) as { config: MethodConfig; captions: string[]; seeds: number[]; modelDir?: string };
+const job = JSON.parse(process.argv[2]!) as {
+  config: MethodConfig;
+  captions: string[];
+  seeds: number[];
+  modelDir?: string;
+};
 const result = await measureMethod(job.config, job.captions, job.seeds, job.modelDir);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -4,10 +4,10 @@ import {
   type DecodingMethod,
   type DraftInit,
   type ExecutionProvider,
-  OnnxLogitsProvider,
   encodePng,
   encodePrompt,
   generateStream,
+  OnnxLogitsProvider,
 } from '@sjd/backend-node';
 import { SingleBar } from 'cli-progress';
 import { outputPath } from './output-paths.js';
@@ -37,7 +37,14 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
   try {
     const recommended = model.manifest.sampling;
     const prompt = encodePrompt(model.manifest, caption);
-    const bar = flags.progress && process.stderr.isTTY ? new SingleBar({ format: 'sjd {bar} {value}/{total} tokens | {steps} steps | {eta_formatted}', stream: process.stderr, hideCursor: true }) : null;
+    const bar =
+      flags.progress && process.stderr.isTTY
+        ? new SingleBar({
+            format: 'sjd {bar} {value}/{total} tokens | {steps} steps | {eta_formatted}',
+            stream: process.stderr,
+            hideCursor: true,
+          })
+        : null;
     const started = performance.now();
     const written: string[] = [];
     let steps = 0;
@@ -67,7 +74,10 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
         const rgb = await model.decodeImage(event.codes);
         const path = outputPath(flags.out, event.image, flags.images);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, encodePng(rgb, model.manifest.image.pixelWidth, model.manifest.image.pixelHeight));
+        await writeFile(
+          path,
+          encodePng(rgb, model.manifest.image.pixelWidth, model.manifest.image.pixelHeight),
+        );
         written.push(path);
       } else if (event.type === 'generation-done') {
         bar?.stop();

@@ -28,6 +28,8 @@ export async function runModels(searchPaths: readonly string[]): Promise<void> {
     });
   }
   for (const row of rows) {
-    process.stdout.write(`${row['name']}\t${row['grid']} tokens\tvocab ${row['vocabulary']}\t${row['layers']} layers\t${row['default'] ? '(default) ' : ''}${row['folder']}\n`);
+    process.stdout.write(
+      `${row['name']}\t${row['grid']} tokens\tvocab ${row['vocabulary']}\t${row['layers']} layers\t${row['default'] ? '(default) ' : ''}${row['folder']}\n`,
+    );
   }
 }

@@ -3,14 +3,16 @@ import { InvalidArgumentError } from 'commander';
 /** Commander parser for a number flag: rejects text that is not a number at all. */
 export function numberOption(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || Number.isNaN(n)) throw new InvalidArgumentError(`expected a number, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || Number.isNaN(n))
+    throw new InvalidArgumentError(`expected a number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 /** Commander parser for an integer flag. */
 export function integerOption(value: string): number {
   const n = numberOption(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n))
+    throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
   return n;
 }
 

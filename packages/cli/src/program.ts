@@ -7,7 +7,9 @@ import { integerOption, numberOption } from './parse-options.js';
 /** The `sjd` command line. Sub-commands register their actions here. */
 export function createProgram(): Command {
   const program = new Command('sjd')
-    .description('Speculative Jacobi Decoding: autoregressive text-to-image generation, several tokens per forward pass.')
+    .description(
+      'Speculative Jacobi Decoding: autoregressive text-to-image generation, several tokens per forward pass.',
+    )
     .showHelpAfterError('(run sjd --help for usage)')
     // Throw instead of exiting, in every sub-command too (they inherit it when created).
     .exitOverride();
@@ -16,25 +18,70 @@ export function createProgram(): Command {
     .command('generate')
     .description('generate image(s) for a caption and write PNG files')
     .argument('<prompt>', 'the caption, e.g. "a large red circle in the centre"')
-    .addOption(new Option('--method <method>', 'decoder').choices(['ar', 'jacobi', 'sjd']).default(DEFAULT_DECODING.method))
-    .option('--window <L>', 'drafts verified per step (jacobi, sjd)', integerOption, DEFAULT_DECODING.window)
-    .addOption(new Option('--init <init>', 'how new drafts are guessed').choices(DRAFT_INITS).default(DEFAULT_DECODING.init))
-    .option('--seed <n>', 'random seed (default: a random one, printed in the summary)', integerOption)
-    .option('--top-k <k>', "keep the k most likely tokens (0 = off; default: the model's recommendation)", integerOption)
-    .option('--top-p <p>', "nucleus mass in (0, 1] (default: the model's recommendation)", numberOption)
-    .option('--temperature <t>', "≥ 0, 0 = greedy (default: the model's recommendation)", numberOption)
-    .option('--cfg <scale>', "classifier-free guidance scale, 1 = off (default: the model's recommendation)", numberOption)
+    .addOption(
+      new Option('--method <method>', 'decoder')
+        .choices(['ar', 'jacobi', 'sjd'])
+        .default(DEFAULT_DECODING.method),
+    )
+    .option(
+      '--window <L>',
+      'drafts verified per step (jacobi, sjd)',
+      integerOption,
+      DEFAULT_DECODING.window,
+    )
+    .addOption(
+      new Option('--init <init>', 'how new drafts are guessed')
+        .choices(DRAFT_INITS)
+        .default(DEFAULT_DECODING.init),
+    )
+    .option(
+      '--seed <n>',
+      'random seed (default: a random one, printed in the summary)',
+      integerOption,
+    )
+    .option(
+      '--top-k <k>',
+      "keep the k most likely tokens (0 = off; default: the model's recommendation)",
+      integerOption,
+    )
+    .option(
+      '--top-p <p>',
+      "nucleus mass in (0, 1] (default: the model's recommendation)",
+      numberOption,
+    )
+    .option(
+      '--temperature <t>',
+      "≥ 0, 0 = greedy (default: the model's recommendation)",
+      numberOption,
+    )
+    .option(
+      '--cfg <scale>',
+      "classifier-free guidance scale, 1 = off (default: the model's recommendation)",
+      numberOption,
+    )
     .option('--images <n>', 'how many images', integerOption, 1)
-    .option('--out <file.png>', 'output PNG (with several images, an index is added)', 'sjd-output.png')
+    .option(
+      '--out <file.png>',
+      'output PNG (with several images, an index is added)',
+      'sjd-output.png',
+    )
     .option('--model <dir>', 'model folder with a manifest.json (default: the shipped model)')
-    .addOption(new Option('--execution-provider <ep>', 'where the model runs').choices(EXECUTION_PROVIDERS).default('cpu'))
+    .addOption(
+      new Option('--execution-provider <ep>', 'where the model runs')
+        .choices(EXECUTION_PROVIDERS)
+        .default('cpu'),
+    )
     .option('--no-progress', 'no progress bar on stderr')
     .action((prompt: string, flags: GenerateFlags) => runGenerate(prompt, flags));
 
   program
     .command('models')
     .description('list the available model folders')
-    .option('--path <dirs>', 'folders holding model folders, separated by ":" (also SJD_MODEL_PATH)', process.env['SJD_MODEL_PATH'] ?? '')
+    .option(
+      '--path <dirs>',
+      'folders holding model folders, separated by ":" (also SJD_MODEL_PATH)',
+      process.env['SJD_MODEL_PATH'] ?? '',
+    )
     .action((flags: { path: string }) => runModels(flags.path.split(':').filter(Boolean)));
 
   return program;

@@ -28,7 +28,18 @@ const CAPTION = 'a large red circle in the centre';
 describe('sjd generate', () => {
   it('writes a PNG and prints a one-line summary', async () => {
     const out = join(scratch, 'one.png');
-    const { code, stdout } = await run('generate', CAPTION, '--model', modelDir, '--seed', '7', '--window', '16', '--out', out);
+    const { code, stdout } = await run(
+      'generate',
+      CAPTION,
+      '--model',
+      modelDir,
+      '--seed',
+      '7',
+      '--window',
+      '16',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/256 tokens in \d+ steps, step compression \d+\.\d\d×, .* seed 7 →/);
     const png = PNG.sync.read(readFileSync(out));
@@ -37,7 +48,18 @@ describe('sjd generate', () => {
 
   it('numbers the files of several images', async () => {
     const out = join(scratch, 'many.png');
-    const { code } = await run('generate', CAPTION, '--model', modelDir, '--images', '2', '--method', 'jacobi', '--out', out);
+    const { code } = await run(
+      'generate',
+      CAPTION,
+      '--model',
+      modelDir,
+      '--images',
+      '2',
+      '--method',
+      'jacobi',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     expect(PNG.sync.read(readFileSync(join(scratch, 'many-1.png'))).width).toBe(64);
   });
@@ -56,7 +78,15 @@ describe('sjd generate', () => {
     [['--execution-provider', 'tpu'], /Allowed choices are cpu, cuda, webgpu/],
   ];
   it.each(bad)('exit 2 and a message naming the flag for %j', async (flags, message) => {
-    const { code, stderr } = await run('generate', CAPTION, '--model', modelDir, ...flags, '--out', join(scratch, 'bad.png'));
+    const { code, stderr } = await run(
+      'generate',
+      CAPTION,
+      '--model',
+      modelDir,
+      ...flags,
+      '--out',
+      join(scratch, 'bad.png'),
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });

@@ -29,6 +29,8 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`sjd: cannot load the model: ${error.message}\n`);
     return EXIT.model;
   }
-  process.stderr.write(`sjd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `sjd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return EXIT.failure;
 }

@@ -1,6 +1,6 @@
 import { DecodeContext, type StepOutcome } from './decoders/decode-context.js';
 import { decodeJacobi } from './decoders/jacobi-decoder.js';
-import { type SjdFaults, decodeSjd } from './decoders/sjd-decoder.js';
+import { decodeSjd, type SjdFaults } from './decoders/sjd-decoder.js';
 import { decodeVanilla } from './decoders/vanilla-decoder.js';
 import type { GenerationEvent, ImageDoneEvent } from './generation-events.js';
 import type { GenerateOptions, ResolvedOptions } from './generation-options.js';
@@ -41,7 +41,10 @@ export async function* streamGeneration(
   signal?.throwIfAborted();
   const { sampling, decoding } = resolved;
   const warnings: string[] = [];
-  if (decoding.method === 'jacobi' && (sampling.temperature !== 0 || sampling.topK !== 0 || sampling.topP !== 1)) {
+  if (
+    decoding.method === 'jacobi' &&
+    (sampling.temperature !== 0 || sampling.topK !== 0 || sampling.topP !== 1)
+  ) {
     warnings.push('jacobi decoding is greedy: temperature, topK and topP are ignored');
   }
   const layout = provider.layout;
@@ -134,7 +137,11 @@ async function* decodeImage(
 export interface GenerationResult {
   readonly seed: number;
   readonly warnings: readonly string[];
-  readonly images: readonly { readonly tokens: Int32Array; readonly codes: Int32Array; readonly statistics: DecodingStatistics }[];
+  readonly images: readonly {
+    readonly tokens: Int32Array;
+    readonly codes: Int32Array;
+    readonly statistics: DecodingStatistics;
+  }[];
   readonly statistics: DecodingStatistics;
 }
 

@@ -53,4 +53,8 @@ export interface GenerationDoneEvent {
   readonly statistics: DecodingStatistics;
 }
 
-export type GenerationEvent = GenerationStartEvent | TokenBlockEvent | ImageDoneEvent | GenerationDoneEvent;
+export type GenerationEvent =
+  | GenerationStartEvent
+  | TokenBlockEvent
+  | ImageDoneEvent
+  | GenerationDoneEvent;

@@ -10,7 +10,12 @@ const provider = () =>
   new RecordingLogitsProvider(
     new ToyLogitsProvider({
       vocabSize: 10,
-      layout: { gridWidth: 2, gridHeight: 2, imageTokens: { start: 2, count: 8 }, endOfRowToken: null },
+      layout: {
+        gridWidth: 2,
+        gridHeight: 2,
+        imageTokens: { start: 2, count: 8 },
+        endOfRowToken: null,
+      },
       logits: hashedLogits({ salt: 1, scale: 1 }),
     }),
   );
@@ -26,18 +31,53 @@ const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string
   ['top-p NaN', { sampling: { topP: Number.NaN } }, 'sampling.topP', /\(0, 1\]/],
   ['temperature −0.1', { sampling: { temperature: -0.1 } }, 'sampling.temperature', /≥ 0/],
   ['temperature NaN', { sampling: { temperature: Number.NaN } }, 'sampling.temperature', /finite/],
-  ['temperature Infinity', { sampling: { temperature: Number.POSITIVE_INFINITY } }, 'sampling.temperature', /finite/],
-  ['cfg Infinity', { sampling: { cfgScale: Number.POSITIVE_INFINITY } }, 'sampling.cfgScale', /finite/],
-  ['cfg NaN', { sampling: { cfgScale: Number.NaN }, unconditionalPrompt: [0] }, 'sampling.cfgScale', /finite/],
-  ['cfg without unconditional prompt', { sampling: { cfgScale: 2 } }, 'unconditionalPrompt', /cfgScale/],
+  [
+    'temperature Infinity',
+    { sampling: { temperature: Number.POSITIVE_INFINITY } },
+    'sampling.temperature',
+    /finite/,
+  ],
+  [
+    'cfg Infinity',
+    { sampling: { cfgScale: Number.POSITIVE_INFINITY } },
+    'sampling.cfgScale',
+    /finite/,
+  ],
+  [
+    'cfg NaN',
+    { sampling: { cfgScale: Number.NaN }, unconditionalPrompt: [0] },
+    'sampling.cfgScale',
+    /finite/,
+  ],
+  [
+    'cfg without unconditional prompt',
+    { sampling: { cfgScale: 2 } },
+    'unconditionalPrompt',
+    /cfgScale/,
+  ],
   ['seed 1.5', { seed: 1.5 }, 'seed', /safe integer/],
   ['seed 2^60', { seed: 2 ** 60 }, 'seed', /safe integer/],
   ['empty prompt', { prompt: [] }, 'prompt', /at least one/],
   ['prompt id beyond vocabulary', { prompt: [0, 10] }, 'prompt[1]', /\[0, 9\]/],
   ['negative prompt id', { prompt: [-1] }, 'prompt[0]', /\[0, 9\]/],
-  ['unconditional id beyond vocabulary', { sampling: { cfgScale: 2 }, unconditionalPrompt: [99] }, 'unconditionalPrompt[0]', /\[0, 9\]/],
-  ['unknown method', { decoding: { method: 'beam' as never } }, 'decoding.method', /ar \| jacobi \| sjd/],
-  ['unknown init', { decoding: { init: 'diagonal' as never } }, 'decoding.init', /random \| horizontal \| vertical/],
+  [
+    'unconditional id beyond vocabulary',
+    { sampling: { cfgScale: 2 }, unconditionalPrompt: [99] },
+    'unconditionalPrompt[0]',
+    /\[0, 9\]/,
+  ],
+  [
+    'unknown method',
+    { decoding: { method: 'beam' as never } },
+    'decoding.method',
+    /ar \| jacobi \| sjd/,
+  ],
+  [
+    'unknown init',
+    { decoding: { init: 'diagonal' as never } },
+    'decoding.init',
+    /random \| horizontal \| vertical/,
+  ],
   ['images 0', { images: 0 }, 'images', /\[1, 1000\]/],
   ['no provider', { provider: undefined as never }, 'provider', /LogitsProvider/],
 ];
@@ -45,7 +85,11 @@ const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string
 describe('validation at the public boundary', () => {
   it.each(cases)('%s → InvalidArgumentError on %s', async (_name, patch, field, allowed) => {
     const p = provider();
-    const error = await generate({ provider: p, prompt: [0, 1], ...patch } as GenerateOptions).catch((e) => e);
+    const error = await generate({
+      provider: p,
+      prompt: [0, 1],
+      ...patch,
+    } as GenerateOptions).catch((e) => e);
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect(error.field).toBe(field);
     expect(error.message).toMatch(allowed);

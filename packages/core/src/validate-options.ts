@@ -16,7 +16,7 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
     throw new InvalidArgumentError({ field: 'options', allowed: 'an object', received: options });
   }
   const provider = options.provider;
-  if (!provider || provider.specificationVersion !== 'v1' || typeof provider.openSession !== 'function') {
+  if (provider?.specificationVersion !== 'v1' || typeof provider.openSession !== 'function') {
     throw new InvalidArgumentError({
       field: 'provider',
       allowed: "a LogitsProvider with specificationVersion 'v1'",
@@ -29,29 +29,61 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
 
   const { temperature, topK, topP, cfgScale } = sampling;
   if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
-    throw new InvalidArgumentError({ field: 'sampling.temperature', allowed: 'a finite number ≥ 0', received: temperature });
+    throw new InvalidArgumentError({
+      field: 'sampling.temperature',
+      allowed: 'a finite number ≥ 0',
+      received: temperature,
+    });
   }
   if (!Number.isInteger(topK) || topK < 0) {
-    throw new InvalidArgumentError({ field: 'sampling.topK', allowed: 'an integer ≥ 0 (0 disables top-k)', received: topK });
+    throw new InvalidArgumentError({
+      field: 'sampling.topK',
+      allowed: 'an integer ≥ 0 (0 disables top-k)',
+      received: topK,
+    });
   }
   if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) {
-    throw new InvalidArgumentError({ field: 'sampling.topP', allowed: 'a number in (0, 1]', received: topP });
+    throw new InvalidArgumentError({
+      field: 'sampling.topP',
+      allowed: 'a number in (0, 1]',
+      received: topP,
+    });
   }
   if (typeof cfgScale !== 'number' || !Number.isFinite(cfgScale)) {
-    throw new InvalidArgumentError({ field: 'sampling.cfgScale', allowed: 'a finite number (1 disables CFG)', received: cfgScale });
+    throw new InvalidArgumentError({
+      field: 'sampling.cfgScale',
+      allowed: 'a finite number (1 disables CFG)',
+      received: cfgScale,
+    });
   }
   if (!METHODS.includes(decoding.method)) {
-    throw new InvalidArgumentError({ field: 'decoding.method', allowed: METHODS.join(' | '), received: decoding.method });
+    throw new InvalidArgumentError({
+      field: 'decoding.method',
+      allowed: METHODS.join(' | '),
+      received: decoding.method,
+    });
   }
   if (!Number.isInteger(decoding.window) || decoding.window < 1 || decoding.window > 1024) {
-    throw new InvalidArgumentError({ field: 'decoding.window', allowed: 'an integer in [1, 1024]', received: decoding.window });
+    throw new InvalidArgumentError({
+      field: 'decoding.window',
+      allowed: 'an integer in [1, 1024]',
+      received: decoding.window,
+    });
   }
   if (!DRAFT_INITS.includes(decoding.init)) {
-    throw new InvalidArgumentError({ field: 'decoding.init', allowed: DRAFT_INITS.join(' | '), received: decoding.init });
+    throw new InvalidArgumentError({
+      field: 'decoding.init',
+      allowed: DRAFT_INITS.join(' | '),
+      received: decoding.init,
+    });
   }
   const images = options.images ?? 1;
   if (!Number.isInteger(images) || images < 1 || images > 1000) {
-    throw new InvalidArgumentError({ field: 'images', allowed: 'an integer in [1, 1000]', received: images });
+    throw new InvalidArgumentError({
+      field: 'images',
+      allowed: 'an integer in [1, 1000]',
+      received: images,
+    });
   }
   const seed = options.seed ?? randomSeed();
   if (!Number.isSafeInteger(seed)) {
@@ -72,8 +104,17 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
   return { prompt, unconditionalPrompt, images, seed, sampling, decoding };
 }
 
-function tokenIds(field: string, value: ArrayLike<number> | undefined, vocabSize: number): Int32Array {
-  if (value === undefined || value === null || typeof value !== 'object' || typeof value.length !== 'number') {
+function tokenIds(
+  field: string,
+  value: ArrayLike<number> | undefined,
+  vocabSize: number,
+): Int32Array {
+  if (
+    value === undefined ||
+    value === null ||
+    typeof value !== 'object' ||
+    typeof value.length !== 'number'
+  ) {
     throw new InvalidArgumentError({ field, allowed: 'an array of token ids', received: value });
   }
   if (value.length === 0) {

@@ -12,7 +12,12 @@ import { SeededRandom } from '../random/seeded-random.js';
 
 const VOCAB = 16_384;
 const WINDOW = 32;
-const LAYOUT: ImageLayout = { gridWidth: 32, gridHeight: 32, imageTokens: { start: 0, count: VOCAB }, endOfRowToken: null };
+const LAYOUT: ImageLayout = {
+  gridWidth: 32,
+  gridHeight: 32,
+  imageTokens: { start: 0, count: VOCAB },
+  endOfRowToken: null,
+};
 const SAMPLING = { temperature: 1, topK: 2000, topP: 0.9, cfgScale: 3 };
 
 /** Logits drawn once; every forward pass returns views of them. */
@@ -85,7 +90,9 @@ async function measure(method: 'ar' | 'sjd', window: number): Promise<Row> {
 
 const rows = [await measure('ar', 1), await measure('sjd', WINDOW)];
 const target = 3;
-console.log(`core cost per step: vocab ${VOCAB}, CFG ${SAMPLING.cfgScale}, top-k ${SAMPLING.topK}, top-p ${SAMPLING.topP}`);
+console.log(
+  `core cost per step: vocab ${VOCAB}, CFG ${SAMPLING.cfgScale}, top-k ${SAMPLING.topK}, top-p ${SAMPLING.topP}`,
+);
 console.table(
   rows.map((r) => ({
     method: r.method,
@@ -97,7 +104,9 @@ console.table(
   })),
 );
 const sjd = rows[1]!;
-console.log(`SJD L=${WINDOW}: ${sjd.msPerStep.toFixed(3)} ms per step (target ≤ ${target} ms): ${sjd.msPerStep <= target ? 'met' : 'NOT met'}`);
+console.log(
+  `SJD L=${WINDOW}: ${sjd.msPerStep.toFixed(3)} ms per step (target ≤ ${target} ms): ${sjd.msPerStep <= target ? 'met' : 'NOT met'}`,
+);
 const out = new URL('../../../../bench/results/', import.meta.url);
 mkdirSync(out, { recursive: true });
 writeFileSync(

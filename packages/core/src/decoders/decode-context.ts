@@ -70,7 +70,9 @@ export class DecodeContext {
    * Feeds `[pending, ...drafts]` to every row in one forward pass and returns the per-row
    * logits, checked against the contract. `sessionLengthBefore` lets the caller truncate.
    */
-  async forward(drafts: ArrayLike<number>): Promise<{ logits: Float32Array[]; sessionLengthBefore: number }> {
+  async forward(
+    drafts: ArrayLike<number>,
+  ): Promise<{ logits: Float32Array[]; sessionLengthBefore: number }> {
     this.signal?.throwIfAborted();
     const block = new Int32Array(drafts.length + 1);
     block[0] = this.pending;
@@ -79,7 +81,10 @@ export class DecodeContext {
     const blocks = new Array<Int32Array>(rows).fill(block);
     const sessionLengthBefore = this.session.length;
     const started = performance.now();
-    const logits = await this.session.evaluate(blocks, this.signal ? { signal: this.signal } : undefined);
+    const logits = await this.session.evaluate(
+      blocks,
+      this.signal ? { signal: this.signal } : undefined,
+    );
     this.stats.providerMs += performance.now() - started;
     const expected = block.length * this.vocabSize;
     if (!Array.isArray(logits) || logits.length !== rows) {

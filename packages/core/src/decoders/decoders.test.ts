@@ -8,7 +8,12 @@ import { RecordingLogitsProvider } from '../testing/recording-logits-provider.js
 import { ToyLogitsProvider } from '../testing/toy-logits-provider.js';
 
 // Vocabulary 20: 0 bos, 1 boi, 2–17 image tokens, 18 a word, 19 end-of-row.
-const LAYOUT: ImageLayout = { gridWidth: 6, gridHeight: 5, imageTokens: { start: 2, count: 16 }, endOfRowToken: null };
+const LAYOUT: ImageLayout = {
+  gridWidth: 6,
+  gridHeight: 5,
+  imageTokens: { start: 2, count: 16 },
+  endOfRowToken: null,
+};
 const EOL_LAYOUT: ImageLayout = { ...LAYOUT, endOfRowToken: 19 };
 const PROMPT = [0, 18, 1];
 const UNCOND = [0, 1];
@@ -16,8 +21,22 @@ const UNCOND = [0, 1];
 const toy = (layout = LAYOUT, scale = 3) =>
   new ToyLogitsProvider({ vocabSize: 20, layout, logits: hashedLogits({ salt: 5, scale }) });
 
-const tokensOf = async (provider: LogitsProvider, decoding: object, sampling: object = {}, seed = 1) =>
-  (await generate({ provider, prompt: PROMPT, unconditionalPrompt: UNCOND, seed, sampling, decoding })).images[0]!.tokens;
+const tokensOf = async (
+  provider: LogitsProvider,
+  decoding: object,
+  sampling: object = {},
+  seed = 1,
+) =>
+  (
+    await generate({
+      provider,
+      prompt: PROMPT,
+      unconditionalPrompt: UNCOND,
+      seed,
+      sampling,
+      decoding,
+    })
+  ).images[0]!.tokens;
 
 describe('greedy: SJD, Jacobi and vanilla AR give identical tokens at temperature 0', () => {
   for (const layout of [LAYOUT, EOL_LAYOUT]) {
@@ -27,10 +46,17 @@ describe('greedy: SJD, Jacobi and vanilla AR give identical tokens at temperatur
         const reference = await tokensOf(toy(layout), { method: 'ar' }, greedy);
         for (const window of [1, 3, 8, 40]) {
           for (const init of ['random', 'horizontal', 'vertical'] as const) {
-            expect(await tokensOf(toy(layout), { method: 'sjd', window, init }, greedy, window)).toEqual(reference);
-            expect(await tokensOf(toy(layout), { method: 'jacobi', window, init }, { cfgScale }, window + 7)).toEqual(
-              reference,
-            );
+            expect(
+              await tokensOf(toy(layout), { method: 'sjd', window, init }, greedy, window),
+            ).toEqual(reference);
+            expect(
+              await tokensOf(
+                toy(layout),
+                { method: 'jacobi', window, init },
+                { cfgScale },
+                window + 7,
+              ),
+            ).toEqual(reference);
           }
         }
       });
@@ -40,7 +66,12 @@ describe('greedy: SJD, Jacobi and vanilla AR give identical tokens at temperatur
 
 describe('drafts that are always right', () => {
   it('reach close to window + 1 tokens per step (the model repeats one token; drafts copy the token above)', async () => {
-    const layout: ImageLayout = { gridWidth: 16, gridHeight: 16, imageTokens: { start: 2, count: 16 }, endOfRowToken: null };
+    const layout: ImageLayout = {
+      gridWidth: 16,
+      gridHeight: 16,
+      imageTokens: { start: 2, count: 16 },
+      endOfRowToken: null,
+    };
     const provider = new ToyLogitsProvider({
       vocabSize: 20,
       layout,
@@ -55,7 +86,9 @@ describe('drafts that are always right', () => {
       });
       // The first step may miss (nothing to copy yet); after it every draft is right.
       expect(result.statistics.stepCompression).toBeGreaterThan(0.9 * (window + 1));
-      expect(result.statistics.acceptanceByPosition.slice(0, window).every((a) => a !== null && a > 0.9)).toBe(true);
+      expect(
+        result.statistics.acceptanceByPosition.slice(0, window).every((a) => a !== null && a > 0.9),
+      ).toBe(true);
     }
   });
 });
@@ -88,7 +121,8 @@ describe('reproducibility', () => {
 describe('the stream and the provider session', () => {
   it('emits start, one block per step covering every position in order, image-done, done', async () => {
     const events = [];
-    for await (const e of generateStream({ provider: toy(), prompt: PROMPT, seed: 4, images: 2 })) events.push(e);
+    for await (const e of generateStream({ provider: toy(), prompt: PROMPT, seed: 4, images: 2 }))
+      events.push(e);
     expect(events[0]!.type).toBe('generation-start');
     expect(events.at(-1)!.type).toBe('generation-done');
     for (const image of [0, 1]) {
@@ -107,8 +141,14 @@ describe('the stream and the provider session', () => {
   it('keeps only committed tokens in the session (pending token excluded) and disposes it', async () => {
     const provider = new RecordingLogitsProvider(toy());
     let sessionLength = PROMPT.length - 1;
-    for await (const e of generateStream({ provider, prompt: PROMPT, seed: 9, decoding: { window: 5 } })) {
-      if (e.type === 'token-block') sessionLength = PROMPT.length - 1 + e.start + e.tokens.length - 1;
+    for await (const e of generateStream({
+      provider,
+      prompt: PROMPT,
+      seed: 9,
+      decoding: { window: 5 },
+    })) {
+      if (e.type === 'token-block')
+        sessionLength = PROMPT.length - 1 + e.start + e.tokens.length - 1;
     }
     const truncations = provider.calls.filter((c) => c.kind === 'truncate');
     expect(truncations.length).toBeGreaterThan(0);
@@ -123,7 +163,13 @@ describe('the stream and the provider session', () => {
     const controller = new AbortController();
     let blocks = 0;
     await expect(async () => {
-      for await (const e of generateStream({ provider, prompt: PROMPT, seed: 1, signal: controller.signal, decoding: { method: 'ar' } })) {
+      for await (const e of generateStream({
+        provider,
+        prompt: PROMPT,
+        seed: 1,
+        signal: controller.signal,
+        decoding: { method: 'ar' },
+      })) {
         if (e.type === 'token-block' && ++blocks === 3) controller.abort();
       }
     }).rejects.toThrow(/abort/i);
@@ -134,7 +180,9 @@ describe('the stream and the provider session', () => {
 
   it('an aborted signal stops before the provider is touched', async () => {
     const provider = new RecordingLogitsProvider(toy());
-    await expect(generate({ provider, prompt: PROMPT, signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+    await expect(
+      generate({ provider, prompt: PROMPT, signal: AbortSignal.abort() }),
+    ).rejects.toThrow(/abort/i);
     expect(provider.calls).toEqual([]);
   });
 
@@ -170,7 +218,12 @@ describe('the stream and the provider session', () => {
   });
 
   it('reports statistics that add up', async () => {
-    const { statistics } = await generate({ provider: toy(), prompt: PROMPT, seed: 2, decoding: { window: 6 } });
+    const { statistics } = await generate({
+      provider: toy(),
+      prompt: PROMPT,
+      seed: 2,
+      decoding: { window: 6 },
+    });
     expect(statistics.tokens).toBe(30);
     expect(statistics.stepCompression).toBeCloseTo(30 / statistics.steps, 12);
     expect(statistics.acceptanceByPosition.length).toBeLessThanOrEqual(6);
@@ -179,7 +232,11 @@ describe('the stream and the provider session', () => {
   });
 
   it('warns that Jacobi ignores sampling settings', async () => {
-    const result = await generate({ provider: toy(), prompt: PROMPT, decoding: { method: 'jacobi' } });
+    const result = await generate({
+      provider: toy(),
+      prompt: PROMPT,
+      decoding: { method: 'jacobi' },
+    });
     expect(result.warnings[0]).toMatch(/greedy/);
   });
 });

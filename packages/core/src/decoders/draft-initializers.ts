@@ -1,4 +1,9 @@
-import { type ImageLayout, allowedTokensAt, isEndOfRow, rowStride } from '../provider/image-layout.js';
+import {
+  allowedTokensAt,
+  type ImageLayout,
+  isEndOfRow,
+  rowStride,
+} from '../provider/image-layout.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 
 /**

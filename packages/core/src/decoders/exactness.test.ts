@@ -3,12 +3,12 @@ import { streamGeneration } from '../generate.js';
 import type { DecodingMethod } from '../generation-options.js';
 import type { ChainSettings } from '../processing/logits-chain.js';
 import type { ImageLayout } from '../provider/image-layout.js';
+import { enumerateSequenceDistribution } from '../testing/enumerate-sequences.js';
 import { chiSquareGoodnessOfFit } from '../testing/goodness-of-fit.js';
 import { hashedLogits } from '../testing/hashed-logits.js';
-import { enumerateSequenceDistribution } from '../testing/enumerate-sequences.js';
 import { ToyLogitsProvider } from '../testing/toy-logits-provider.js';
-import type { SjdFaults } from './sjd-decoder.js';
 import type { DraftInit } from './draft-initializers.js';
+import type { SjdFaults } from './sjd-decoder.js';
 
 /**
  * The claim the project stands on: SJD's committed sequences have exactly the
@@ -23,8 +23,18 @@ const SAMPLES = 12_000;
 const ALPHA = 1e-4;
 
 // Vocabulary: 0 bos, 1 boi, 2–4 image tokens, 5 a caption word, 6 end-of-row.
-const GRID: ImageLayout = { gridWidth: 3, gridHeight: 2, imageTokens: { start: 2, count: 3 }, endOfRowToken: null };
-const GRID_WITH_EOL: ImageLayout = { gridWidth: 2, gridHeight: 2, imageTokens: { start: 2, count: 3 }, endOfRowToken: 6 };
+const GRID: ImageLayout = {
+  gridWidth: 3,
+  gridHeight: 2,
+  imageTokens: { start: 2, count: 3 },
+  endOfRowToken: null,
+};
+const GRID_WITH_EOL: ImageLayout = {
+  gridWidth: 2,
+  gridHeight: 2,
+  imageTokens: { start: 2, count: 3 },
+  endOfRowToken: 6,
+};
 const PROMPT = [0, 5, 1];
 const UNCONDITIONAL = [0, 1]; // shorter: the session left-pads it
 
@@ -37,7 +47,11 @@ const CHAINS: Record<string, ChainSettings> = {
 };
 
 function provider(layout: ImageLayout) {
-  return new ToyLogitsProvider({ vocabSize: 7, layout, logits: hashedLogits({ salt: 11, scale: 2 }) });
+  return new ToyLogitsProvider({
+    vocabSize: 7,
+    layout,
+    logits: hashedLogits({ salt: 11, scale: 2 }),
+  });
 }
 
 async function sampleCounts(options: {
@@ -75,20 +89,60 @@ async function sampleCounts(options: {
 }
 
 function exact(layout: ImageLayout, chain: ChainSettings) {
-  return enumerateSequenceDistribution(provider(layout), PROMPT, chain.cfgScale === 1 ? null : UNCONDITIONAL, chain);
+  return enumerateSequenceDistribution(
+    provider(layout),
+    PROMPT,
+    chain.cfgScale === 1 ? null : UNCONDITIONAL,
+    chain,
+  );
 }
 
-const configs: { name: string; layout: ImageLayout; chain: string; method: DecodingMethod; window: number; init: DraftInit }[] = [];
+const configs: {
+  name: string;
+  layout: ImageLayout;
+  chain: string;
+  method: DecodingMethod;
+  window: number;
+  init: DraftInit;
+}[] = [];
 for (const chain of Object.keys(CHAINS)) {
-  configs.push({ name: `ar, ${chain}`, layout: GRID, chain, method: 'ar', window: 1, init: 'random' });
+  configs.push({
+    name: `ar, ${chain}`,
+    layout: GRID,
+    chain,
+    method: 'ar',
+    window: 1,
+    init: 'random',
+  });
   for (const init of ['random', 'horizontal', 'vertical'] as const) {
     for (const window of [1, 2, 4, 8]) {
-      configs.push({ name: `sjd L=${window} ${init}, ${chain}`, layout: GRID, chain, method: 'sjd', window, init });
+      configs.push({
+        name: `sjd L=${window} ${init}, ${chain}`,
+        layout: GRID,
+        chain,
+        method: 'sjd',
+        window,
+        init,
+      });
     }
   }
 }
-configs.push({ name: 'sjd L=4 vertical, end-of-row layout', layout: GRID_WITH_EOL, chain: 'plain', method: 'sjd', window: 4, init: 'vertical' });
-configs.push({ name: 'sjd L=3 horizontal cfg, end-of-row layout', layout: GRID_WITH_EOL, chain: 'cfg 2.5', method: 'sjd', window: 3, init: 'horizontal' });
+configs.push({
+  name: 'sjd L=4 vertical, end-of-row layout',
+  layout: GRID_WITH_EOL,
+  chain: 'plain',
+  method: 'sjd',
+  window: 4,
+  init: 'vertical',
+});
+configs.push({
+  name: 'sjd L=3 horizontal cfg, end-of-row layout',
+  layout: GRID_WITH_EOL,
+  chain: 'cfg 2.5',
+  method: 'sjd',
+  window: 3,
+  init: 'horizontal',
+});
 
 describe('exactness: decoder samples fit the enumerated sequence distribution', () => {
   it('the toy model is non-trivial: many sequences, none dominant', () => {
@@ -102,20 +156,43 @@ describe('exactness: decoder samples fit the enumerated sequence distribution', 
     const counts = await sampleCounts({ ...config, chain });
     const fit = chiSquareGoodnessOfFit(counts, exact(config.layout, chain));
     expect(fit.impossible).toBe(0);
-    expect(fit.pValue, `chi2=${fit.statistic.toFixed(1)} df=${fit.degreesOfFreedom}`).toBeGreaterThan(ALPHA);
+    expect(
+      fit.pValue,
+      `chi2=${fit.statistic.toFixed(1)} df=${fit.degreesOfFreedom}`,
+    ).toBeGreaterThan(ALPHA);
   });
 });
 
 describe('negative controls: the same test rejects broken SJD variants', () => {
   const broken: { name: string; faults: SjdFaults; window: number; init: DraftInit }[] = [
     { name: 'accepts every draft', faults: { acceptEverything: true }, window: 4, init: 'random' },
-    { name: 'resamples from P instead of the residual', faults: { resampleFromTarget: true }, window: 4, init: 'vertical' },
-    { name: 'verifies refined drafts against the fresh target', faults: { verifyAgainstFreshTarget: true }, window: 4, init: 'random' },
+    {
+      name: 'resamples from P instead of the residual',
+      faults: { resampleFromTarget: true },
+      window: 4,
+      init: 'vertical',
+    },
+    {
+      name: 'verifies refined drafts against the fresh target',
+      faults: { verifyAgainstFreshTarget: true },
+      window: 4,
+      init: 'random',
+    },
   ];
   it.each(broken)('$name', async ({ faults, window, init }) => {
     const chain = CHAINS['plain']!;
-    const counts = await sampleCounts({ layout: GRID, chain, method: 'sjd', window, init, seed: 999, faults });
+    const counts = await sampleCounts({
+      layout: GRID,
+      chain,
+      method: 'sjd',
+      window,
+      init,
+      seed: 999,
+      faults,
+    });
     const fit = chiSquareGoodnessOfFit(counts, exact(GRID, chain));
-    expect(fit.pValue, `chi2=${fit.statistic.toFixed(1)} df=${fit.degreesOfFreedom}`).toBeLessThan(ALPHA);
+    expect(fit.pValue, `chi2=${fit.statistic.toFixed(1)} df=${fit.degreesOfFreedom}`).toBeLessThan(
+      ALPHA,
+    );
   });
 });

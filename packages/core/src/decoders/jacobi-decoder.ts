@@ -19,7 +19,15 @@ export async function* decodeJacobi(
   while (context.remaining > 0) {
     const size = Math.min(options.window, context.remaining);
     while (drafts.length < size) {
-      drafts.push(initialDraft(options.init, context.layout, context.count + drafts.length, tokenAt, context.random));
+      drafts.push(
+        initialDraft(
+          options.init,
+          context.layout,
+          context.count + drafts.length,
+          tokenAt,
+          context.random,
+        ),
+      );
     }
     const { logits, sessionLengthBefore } = await context.forward(drafts);
     const start = context.count;

@@ -1,9 +1,9 @@
 import {
-  type TokenDistribution,
   pointMass,
   probabilityOf,
   residualDistribution,
   sampleToken,
+  type TokenDistribution,
 } from '../processing/distribution.js';
 import type { DecodeContext, StepOutcome } from './decode-context.js';
 import { type DraftInit, initialDraft } from './draft-initializers.js';
@@ -52,7 +52,10 @@ export async function* decodeSjd(
     const size = Math.min(options.window, context.remaining);
     while (drafts.length < size) {
       const position = context.count + drafts.length;
-      drafts.push({ token: initialDraft(options.init, context.layout, position, tokenAt, random), proposal: null });
+      drafts.push({
+        token: initialDraft(options.init, context.layout, position, tokenAt, random),
+        proposal: null,
+      });
     }
     const { logits, sessionLengthBefore } = await context.forward(drafts.map((d) => d.token));
     const start = context.count;
@@ -66,9 +69,12 @@ export async function* decodeSjd(
       const p = target(accepted);
       if (faults.acceptEverything) continue;
       const q = faults.verifyAgainstFreshTarget && draft.proposal !== null ? p : draft.proposal;
-      const ratio = probabilityOf(p, draft.token) / (q === null ? 1 : probabilityOf(q, draft.token));
+      const ratio =
+        probabilityOf(p, draft.token) / (q === null ? 1 : probabilityOf(q, draft.token));
       if (random.float() < ratio) continue;
-      const residual = faults.resampleFromTarget ? p : residualDistribution(p, q ?? pointMass(draft.token));
+      const residual = faults.resampleFromTarget
+        ? p
+        : residualDistribution(p, q ?? pointMass(draft.token));
       replacement = sampleToken(residual, random);
       break;
     }

@@ -10,7 +10,10 @@ export class ProviderContractError extends SjdError {
   readonly field: string;
 
   constructor(options: { field: string; message: string }) {
-    super({ name, message: `LogitsProvider contract violated (${options.field}): ${options.message}` });
+    super({
+      name,
+      message: `LogitsProvider contract violated (${options.field}): ${options.message}`,
+    });
     this.field = options.field;
   }
 

@@ -6,7 +6,8 @@ const marker = Symbol.for('@sjd/core.error');
  * the package in one bundle.
  */
 export class SjdError extends Error {
-  private readonly [marker] = true;
+  /** Brand checked by `isInstance`. */
+  readonly [marker] = true;
 
   constructor(options: { name: string; message: string; cause?: unknown }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });

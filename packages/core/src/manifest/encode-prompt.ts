@@ -15,7 +15,11 @@ export interface EncodedPrompt {
  */
 export function encodePrompt(manifest: ModelManifest, caption: string): EncodedPrompt {
   if (typeof caption !== 'string' || caption.trim().length === 0) {
-    throw new InvalidArgumentError({ field: 'prompt', allowed: 'a non-empty caption', received: caption });
+    throw new InvalidArgumentError({
+      field: 'prompt',
+      allowed: 'a non-empty caption',
+      received: caption,
+    });
   }
   const { textTokenizer, vocabulary, prompt } = manifest;
   const text = textTokenizer.lowercase ? caption.toLowerCase() : caption;
@@ -46,7 +50,9 @@ export function encodePrompt(manifest: ModelManifest, caption: string): EncodedP
   const build = (captionIds: number[]) =>
     Int32Array.from(
       prompt.template.flatMap((part) =>
-        part === 'caption' ? captionIds : [part === 'bos' ? vocabulary.special.bos : vocabulary.special.boi],
+        part === 'caption'
+          ? captionIds
+          : [part === 'bos' ? vocabulary.special.bos : vocabulary.special.boi],
       ),
     );
   return {

@@ -10,7 +10,11 @@ export class ManifestError extends SjdError {
   readonly source: string;
 
   constructor(options: { field: string; source: string; message: string; cause?: unknown }) {
-    super({ name, message: `${options.source}: ${options.field}: ${options.message}`, cause: options.cause });
+    super({
+      name,
+      message: `${options.source}: ${options.field}: ${options.message}`,
+      cause: options.cause,
+    });
     this.field = options.field;
     this.source = options.source;
   }

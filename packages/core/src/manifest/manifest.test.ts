@@ -19,10 +19,21 @@ const sampleManifest = () => ({
     hiddenSize: 8,
     maxPositions: 64,
     dtype: 'float32',
-    inputs: ['input_ids', 'attention_mask', 'position_ids', 'past_key_values.0.key', 'past_key_values.0.value'],
+    inputs: [
+      'input_ids',
+      'attention_mask',
+      'position_ids',
+      'past_key_values.0.key',
+      'past_key_values.0.value',
+    ],
     outputs: ['logits', 'present.0.key', 'present.0.value'],
   },
-  vocabulary: { size: 12, special: { pad: 0, bos: 1, boi: 2, eoi: 3 }, text: { start: 4, count: 3 }, image: { start: 7, count: 5 } },
+  vocabulary: {
+    size: 12,
+    special: { pad: 0, bos: 1, boi: 2, eoi: 3 },
+    text: { start: 4, count: 3 },
+    image: { start: 7, count: 5 },
+  },
   textTokenizer: { type: 'word-level', lowercase: true, words: ['a', 'red', 'circle'] },
   prompt: { template: ['bos', 'caption', 'boi'], captionLength: 4, unconditional: 'pad-caption' },
   image: {
@@ -43,8 +54,16 @@ describe('parseModelManifest', () => {
   });
   const broken: [string, (m: ReturnType<typeof sampleManifest>) => void, string][] = [
     ['wrong format', (m) => ((m as { format: string }).format = 'x'), 'format'],
-    ['future version', (m) => ((m as { formatVersion: number }).formatVersion = 2), 'formatVersion'],
-    ['missing decoder file', (m) => ((m.files as { decoder?: string }).decoder = undefined), 'files.decoder'],
+    [
+      'future version',
+      (m) => ((m as { formatVersion: number }).formatVersion = 2),
+      'formatVersion',
+    ],
+    [
+      'missing decoder file',
+      (m) => ((m.files as { decoder?: string }).decoder = undefined),
+      'files.decoder',
+    ],
     ['missing past input', (m) => m.decoder.inputs.pop(), 'decoder.inputs'],
     ['missing present output', (m) => m.decoder.outputs.pop(), 'decoder.outputs'],
     ['image range beyond vocabulary', (m) => (m.vocabulary.image.count = 9), 'vocabulary.image'],

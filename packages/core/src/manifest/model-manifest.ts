@@ -24,11 +24,20 @@ export interface ModelManifest {
   };
   readonly vocabulary: {
     readonly size: number;
-    readonly special: { readonly pad: number; readonly bos: number; readonly boi: number; readonly eoi: number };
+    readonly special: {
+      readonly pad: number;
+      readonly bos: number;
+      readonly boi: number;
+      readonly eoi: number;
+    };
     readonly text: { readonly start: number; readonly count: number };
     readonly image: { readonly start: number; readonly count: number };
   };
-  readonly textTokenizer: { readonly type: 'word-level'; readonly lowercase: boolean; readonly words: readonly string[] };
+  readonly textTokenizer: {
+    readonly type: 'word-level';
+    readonly lowercase: boolean;
+    readonly words: readonly string[];
+  };
   readonly prompt: {
     readonly template: readonly ('bos' | 'caption' | 'boi')[];
     readonly captionLength: number;
@@ -48,6 +57,11 @@ export interface ModelManifest {
       readonly range: readonly [number, number];
     };
   };
-  readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number; readonly cfgScale: number };
+  readonly sampling: {
+    readonly temperature: number;
+    readonly topK: number;
+    readonly topP: number;
+    readonly cfgScale: number;
+  };
   readonly metrics?: Readonly<Record<string, number>>;
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random/seeded-random.js';
-import { argmaxToken, pointMass, probabilityOf, residualDistribution, sampleToken } from './distribution.js';
+import {
+  argmaxToken,
+  pointMass,
+  probabilityOf,
+  residualDistribution,
+  sampleToken,
+} from './distribution.js';
 
 const dist = (entries: [number, number][]) => ({
   ids: Int32Array.from(entries.map((e) => e[0])),

@@ -1,5 +1,5 @@
 import { ProviderContractError } from '../errors/provider-contract-error.js';
-import { type ImageLayout, type TokenRange, allowedTokensAt } from '../provider/image-layout.js';
+import { allowedTokensAt, type ImageLayout, type TokenRange } from '../provider/image-layout.js';
 import type { TokenDistribution } from './distribution.js';
 import type { ChainSettings, TargetChain } from './logits-chain.js';
 import { selectKthLargest } from './select-kth-largest.js';
@@ -34,7 +34,11 @@ export class FusedSamplingChain implements TargetChain {
     this.exps = new Float64Array(vocabSize);
   }
 
-  distributionAt(rowLogits: readonly Float32Array[], index: number, position: number): TokenDistribution {
+  distributionAt(
+    rowLogits: readonly Float32Array[],
+    index: number,
+    position: number,
+  ): TokenDistribution {
     const ranges = allowedTokensAt(this.layout, position);
     if (ranges.length === 1 && ranges[0]!.count === 1) {
       return { ids: Int32Array.of(ranges[0]!.start), probs: Float64Array.of(1) };
@@ -49,7 +53,8 @@ export class FusedSamplingChain implements TargetChain {
     if (this.settings.temperature !== 0 && k > 0 && k < allowed) {
       // Gather only values above the previous position's cut; if that misses, gather all.
       count = this.gather(cond, uncond, from, ranges, this.cut, position);
-      if (count < k) count = this.gather(cond, uncond, from, ranges, Number.NEGATIVE_INFINITY, position);
+      if (count < k)
+        count = this.gather(cond, uncond, from, ranges, Number.NEGATIVE_INFINITY, position);
       if (count > k) count = this.topK(count, k);
     } else {
       count = this.gather(cond, uncond, from, ranges, Number.NEGATIVE_INFINITY, position);

@@ -1,5 +1,5 @@
 import { ProviderContractError } from '../errors/provider-contract-error.js';
-import { type ImageLayout, allowedTokensAt } from '../provider/image-layout.js';
+import { allowedTokensAt, type ImageLayout } from '../provider/image-layout.js';
 import { AllowedTokensLogitsProcessor } from './allowed-tokens-mask.js';
 import { ClassifierFreeGuidanceLogitsProcessor } from './classifier-free-guidance.js';
 import type { TokenDistribution } from './distribution.js';
@@ -12,7 +12,11 @@ import { TopPLogitsWarper } from './top-p-warper.js';
 
 /** Computes the target distribution `P` at a position from a forward pass's row logits. */
 export interface TargetChain {
-  distributionAt(rowLogits: readonly Float32Array[], index: number, position: number): TokenDistribution;
+  distributionAt(
+    rowLogits: readonly Float32Array[],
+    index: number,
+    position: number,
+  ): TokenDistribution;
 }
 
 /**
@@ -37,7 +41,11 @@ export class LogitsChain implements TargetChain {
     this.scratch = new Float32Array(options.vocabSize);
   }
 
-  distributionAt(rowLogits: readonly Float32Array[], index: number, position: number): TokenDistribution {
+  distributionAt(
+    rowLogits: readonly Float32Array[],
+    index: number,
+    position: number,
+  ): TokenDistribution {
     const v = this.vocabSize;
     const from = index * v;
     const logits = this.scratch;
@@ -72,7 +80,11 @@ export interface ChainSettings {
  * The chain that vanilla sampling and SJD both use, in the order Hugging Face applies
  * them: CFG mix, structural mask, temperature, top-k, top-p; fused for speed.
  */
-export function createSamplingChain(layout: ImageLayout, vocabSize: number, settings: ChainSettings): TargetChain {
+export function createSamplingChain(
+  layout: ImageLayout,
+  vocabSize: number,
+  settings: ChainSettings,
+): TargetChain {
   return new FusedSamplingChain(layout, vocabSize, settings);
 }
 
@@ -84,7 +96,8 @@ export function composeSamplingChain(
 ): LogitsChain {
   return new LogitsChain({
     vocabSize,
-    guidance: settings.cfgScale === 1 ? null : new ClassifierFreeGuidanceLogitsProcessor(settings.cfgScale),
+    guidance:
+      settings.cfgScale === 1 ? null : new ClassifierFreeGuidanceLogitsProcessor(settings.cfgScale),
     processors: [
       new AllowedTokensLogitsProcessor((position) => allowedTokensAt(layout, position)),
       new TemperatureLogitsWarper(settings.temperature),

@@ -4,7 +4,7 @@ import { referenceTarget } from '../testing/reference-target.js';
 import { AllowedTokensLogitsProcessor } from './allowed-tokens-mask.js';
 import { ClassifierFreeGuidanceLogitsProcessor } from './classifier-free-guidance.js';
 import { probabilityOf } from './distribution.js';
-import { LogitsChain, composeSamplingChain, createSamplingChain } from './logits-chain.js';
+import { composeSamplingChain, createSamplingChain, LogitsChain } from './logits-chain.js';
 import { selectKthLargest } from './select-kth-largest.js';
 import { softmaxDistribution } from './softmax-distribution.js';
 import { TemperatureLogitsWarper } from './temperature-warper.js';
@@ -17,17 +17,29 @@ const ctx = { position: 0 };
 describe('ClassifierFreeGuidanceLogitsProcessor', () => {
   it('mixes uncond + s·(cond − uncond)', () => {
     const out = new Float32Array(2);
-    new ClassifierFreeGuidanceLogitsProcessor(3).mix(Float32Array.of(1, 2), Float32Array.of(0, 4), out);
+    new ClassifierFreeGuidanceLogitsProcessor(3).mix(
+      Float32Array.of(1, 2),
+      Float32Array.of(0, 4),
+      out,
+    );
     expect([...out]).toEqual([3, -2]);
   });
   it('scale 1 is the conditional row', () => {
     const out = new Float32Array(2);
-    new ClassifierFreeGuidanceLogitsProcessor(1).mix(Float32Array.of(1, 2), Float32Array.of(7, 9), out);
+    new ClassifierFreeGuidanceLogitsProcessor(1).mix(
+      Float32Array.of(1, 2),
+      Float32Array.of(7, 9),
+      out,
+    );
     expect([...out]).toEqual([1, 2]);
   });
   it('rejects rows of different lengths', () => {
     expect(() =>
-      new ClassifierFreeGuidanceLogitsProcessor(2).mix(new Float32Array(3), new Float32Array(2), new Float32Array(3)),
+      new ClassifierFreeGuidanceLogitsProcessor(2).mix(
+        new Float32Array(3),
+        new Float32Array(2),
+        new Float32Array(3),
+      ),
     ).toThrow(/differ in length/);
   });
 });
@@ -114,7 +126,12 @@ describe('the sampling chain equals the plain reference implementation', () => {
   it('fused and composed, on random logits, settings and positions (one chain reused, so top-k cuts adapt)', () => {
     const random = new SeededRandom(9);
     const vocab = 300;
-    const layout = { gridWidth: 4, gridHeight: 4, imageTokens: { start: 20, count: 260 }, endOfRowToken: null };
+    const layout = {
+      gridWidth: 4,
+      gridHeight: 4,
+      imageTokens: { start: 20, count: 260 },
+      endOfRowToken: null,
+    };
     for (const settings of [
       { temperature: 1, topK: 50, topP: 1, cfgScale: 3 },
       { temperature: 0.8, topK: 120, topP: 0.9, cfgScale: 1 },
@@ -127,11 +144,18 @@ describe('the sampling chain equals the plain reference implementation', () => {
         // Scales and offsets jump between positions, so the remembered cut sometimes misses.
         const spread = [0.5, 2, 8, 30][random.int(0, 3)]!;
         const offset = random.float() * 40 - 20;
-        const rows = [0, 1].map(() => Float32Array.from({ length: vocab * 3 }, () => offset + (random.float() - 0.5) * spread));
+        const rows = [0, 1].map(() =>
+          Float32Array.from({ length: vocab * 3 }, () => offset + (random.float() - 0.5) * spread),
+        );
         const index = random.int(0, 2);
         const cond = rows[0]!.subarray(index * vocab, (index + 1) * vocab);
         const uncond = rows[1]!.subarray(index * vocab, (index + 1) * vocab);
-        const want = referenceTarget(cond, settings.cfgScale === 1 ? null : uncond, [layout.imageTokens], settings);
+        const want = referenceTarget(
+          cond,
+          settings.cfgScale === 1 ? null : uncond,
+          [layout.imageTokens],
+          settings,
+        );
         for (const chain of [fused, composed]) {
           const got = chain.distributionAt(settings.cfgScale === 1 ? [rows[0]!] : rows, index, 0);
           expect([...got.ids]).toEqual([...want.keys()].sort((a, b) => a - b));
@@ -144,7 +168,12 @@ describe('the sampling chain equals the plain reference implementation', () => {
   it('on random logits and random settings', () => {
     const random = new SeededRandom(42);
     const vocab = 40;
-    const layout = { gridWidth: 2, gridHeight: 2, imageTokens: { start: 5, count: 30 }, endOfRowToken: null };
+    const layout = {
+      gridWidth: 2,
+      gridHeight: 2,
+      imageTokens: { start: 5, count: 30 },
+      endOfRowToken: null,
+    };
     for (let trial = 0; trial < 400; trial++) {
       const settings = {
         temperature: [0, 0.3, 0.7, 1, 1.5][random.int(0, 4)]!,
@@ -157,7 +186,12 @@ describe('the sampling chain equals the plain reference implementation', () => {
       const chain = createSamplingChain(layout, vocab, settings);
       const rows = settings.cfgScale === 1 ? [cond] : [cond, uncond];
       const got = chain.distributionAt(rows, 0, 0);
-      const want = referenceTarget(cond, settings.cfgScale === 1 ? null : uncond, [layout.imageTokens], settings);
+      const want = referenceTarget(
+        cond,
+        settings.cfgScale === 1 ? null : uncond,
+        [layout.imageTokens],
+        settings,
+      );
       expect([...got.ids]).toEqual([...want.keys()].sort((a, b) => a - b));
       for (const [id, p] of want) expect(probabilityOf(got, id)).toBeCloseTo(p, 5);
     }
@@ -168,10 +202,19 @@ describe('the sampling chain equals the plain reference implementation', () => {
     const rows = [Float32Array.of(0, 100, 100, 0)];
     expect([...chain.distributionAt(rows, 1, 0).ids]).toEqual([0, 1]);
     expect(chain.distributionAt(rows, 1, 0).probs[0]).toBeCloseTo(1, 9);
-    expect(() => chain.distributionAt([Float32Array.of(Number.NaN, Number.NaN)], 0, 0)).toThrow(/contract/);
-    const layout = { gridWidth: 1, gridHeight: 1, imageTokens: { start: 0, count: 3 }, endOfRowToken: null };
+    expect(() => chain.distributionAt([Float32Array.of(Number.NaN, Number.NaN)], 0, 0)).toThrow(
+      /contract/,
+    );
+    const layout = {
+      gridWidth: 1,
+      gridHeight: 1,
+      imageTokens: { start: 0, count: 3 },
+      endOfRowToken: null,
+    };
     const fused = createSamplingChain(layout, 3, { temperature: 1, topK: 0, topP: 1, cfgScale: 1 });
-    expect(() => fused.distributionAt([Float32Array.of(0, Number.NaN, 1)], 0, 0)).toThrow(/contract/);
+    expect(() => fused.distributionAt([Float32Array.of(0, Number.NaN, 1)], 0, 0)).toThrow(
+      /contract/,
+    );
     expect(() => fused.distributionAt([Float32Array.of(NEG, NEG, NEG)], 0, 0)).toThrow(/contract/);
   });
 });

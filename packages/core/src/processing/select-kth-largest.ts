@@ -12,7 +12,7 @@ export function selectKthLargest(values: Float32Array, count: number, k: number)
     const a = values[left]!;
     const b = values[mid]!;
     const c = values[right]!;
-    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     let i = left;
     let j = right;
     while (i <= j) {

@@ -53,7 +53,10 @@ export interface LogitsSession {
    * length ≥ 1. The appended tokens stay in the state until {@link truncate} drops them.
    * The returned arrays are read before the next call, so a provider may reuse them.
    */
-  evaluate(blocks: readonly Int32Array[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  evaluate(
+    blocks: readonly Int32Array[],
+    options?: { signal?: AbortSignal },
+  ): Promise<Float32Array[]>;
   /**
    * Drops every token after the first `length` (rejected drafts must leave no trace).
    * `length` is between the length at session start and the current length.

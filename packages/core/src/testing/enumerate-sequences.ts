@@ -29,7 +29,12 @@ export function enumerateSequenceDistribution(
       provider.logitsFor(Int32Array.from([...Array.from(unconditionalPrompt), ...prefix]), uncond);
       unconditional = uncond.slice();
     }
-    const target = referenceTarget(cond.slice(), unconditional, allowedTokensAt(provider.layout, prefix.length), settings);
+    const target = referenceTarget(
+      cond.slice(),
+      unconditional,
+      allowedTokensAt(provider.layout, prefix.length),
+      settings,
+    );
     for (const [token, p] of target) {
       if (p > 0) visit([...prefix, token], probability * p);
     }

@@ -42,7 +42,7 @@ export function chiSquareGoodnessOfFit(
     bins++;
   }
   if (pooledExpected > 0) {
-    statistic += ((pooledObserved - pooledExpected) ** 2) / Math.max(pooledExpected, 1e-12);
+    statistic += (pooledObserved - pooledExpected) ** 2 / Math.max(pooledExpected, 1e-12);
     bins++;
   }
   const degreesOfFreedom = Math.max(1, bins - 1);

@@ -1,5 +1,9 @@
 import type { ImageLayout } from '../provider/image-layout.js';
-import type { LogitsProvider, LogitsSession, OpenSessionOptions } from '../provider/logits-provider.js';
+import type {
+  LogitsProvider,
+  LogitsSession,
+  OpenSessionOptions,
+} from '../provider/logits-provider.js';
 
 /** One call a decoder made on a provider or its sessions. */
 export type RecordedCall =

@@ -17,7 +17,9 @@ export function referenceTarget(
     for (let id = range.start; id < range.start + range.count; id++) {
       const c = conditional[id]!;
       const logit =
-        unconditional && settings.cfgScale !== 1 ? unconditional[id]! + settings.cfgScale * (c - unconditional[id]!) : c;
+        unconditional && settings.cfgScale !== 1
+          ? unconditional[id]! + settings.cfgScale * (c - unconditional[id]!)
+          : c;
       entries.push({ id, logit });
     }
   }

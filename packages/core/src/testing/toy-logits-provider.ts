@@ -1,5 +1,9 @@
 import type { ImageLayout } from '../provider/image-layout.js';
-import type { LogitsProvider, LogitsSession, OpenSessionOptions } from '../provider/logits-provider.js';
+import type {
+  LogitsProvider,
+  LogitsSession,
+  OpenSessionOptions,
+} from '../provider/logits-provider.js';
 
 /** Computes the logits that follow `tokens` (the row's whole sequence so far) into `out`. */
 export type ToyLogitsFunction = (tokens: Int32Array, out: Float32Array) => void;
@@ -16,7 +20,12 @@ export class ToyLogitsProvider implements LogitsProvider {
   readonly layout: ImageLayout;
   readonly logitsFor: ToyLogitsFunction;
 
-  constructor(options: { vocabSize: number; layout: ImageLayout; logits: ToyLogitsFunction; providerId?: string }) {
+  constructor(options: {
+    vocabSize: number;
+    layout: ImageLayout;
+    logits: ToyLogitsFunction;
+    providerId?: string;
+  }) {
     this.vocabSize = options.vocabSize;
     this.layout = options.layout;
     this.logitsFor = options.logits;
@@ -56,14 +65,18 @@ class ToySession implements LogitsSession {
       const out = new Float32Array(block.length * v);
       for (let i = 0; i < block.length; i++) {
         row.push(block[i]!);
-        this.provider.logitsFor(Int32Array.from(row.filter((t) => t >= 0)), out.subarray(i * v, (i + 1) * v));
+        this.provider.logitsFor(
+          Int32Array.from(row.filter((t) => t >= 0)),
+          out.subarray(i * v, (i + 1) * v),
+        );
       }
       return out;
     });
   }
 
   async truncate(length: number): Promise<void> {
-    if (length > this.length) throw new Error(`ToySession: truncate(${length}) beyond length ${this.length}`);
+    if (length > this.length)
+      throw new Error(`ToySession: truncate(${length}) beyond length ${this.length}`);
     for (const row of this.tokens) row.length = length;
   }
 
