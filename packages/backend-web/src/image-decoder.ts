@@ -1,0 +1,73 @@
+import { InvalidArgumentError, type ModelManifest } from '@sjd/core';
+import * as ort from 'onnxruntime-web';
+import { createWebSession } from './create-web-session.js';
+import { ModelLoadError } from './model-load-error.js';
+
+/**
+ * The model's image decoder (codes → pixels), e.g. a VQ codebook lookup. Always on wasm:
+ * it runs once per drawn frame and is tiny, so a GPU round trip would cost more than it saves.
+ */
+export class ImageDecoder {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly manifest: ModelManifest,
+  ) {}
+
+  static async load(
+    bytes: Uint8Array,
+    url: string,
+    manifest: ModelManifest,
+  ): Promise<ImageDecoder> {
+    const session = await createWebSession(bytes, url, 'wasm');
+    const { input, output } = manifest.image.imageDecoder;
+    if (!session.inputNames.includes(input) || !session.outputNames.includes(output)) {
+      await session.release();
+      throw new ModelLoadError({
+        problem: 'graph-mismatch',
+        path: url,
+        message: `expected input "${input}" and output "${output}" as manifest.json's image.imageDecoder says, found inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
+      });
+    }
+    return new ImageDecoder(session, manifest);
+  }
+
+  /** Codes in raster order → RGB bytes (row-major, 3 per pixel). */
+  async decode(codes: Int32Array): Promise<Uint8Array> {
+    const { manifest } = this;
+    const cells = manifest.image.gridWidth * manifest.image.gridHeight;
+    if (codes.length !== cells) {
+      throw new InvalidArgumentError({
+        field: 'codes',
+        allowed: `${cells} image codes`,
+        received: codes,
+      });
+    }
+    const ids = new BigInt64Array(cells);
+    for (let i = 0; i < cells; i++) {
+      const code = codes[i]!;
+      if (!(code >= 0 && code < manifest.vocabulary.image.count)) {
+        throw new InvalidArgumentError({
+          field: `codes[${i}]`,
+          allowed: `an integer in [0, ${manifest.vocabulary.image.count - 1}]`,
+          received: code,
+        });
+      }
+      ids[i] = BigInt(code);
+    }
+    const { input, output, range } = manifest.image.imageDecoder;
+    const result = await this.session.run({ [input]: new ort.Tensor('int64', ids, [1, cells]) });
+    const pixels = (await result[output]!.getData()) as Float32Array;
+    const [low, high] = range;
+    const rgb = new Uint8Array(pixels.length);
+    for (let i = 0; i < pixels.length; i++) {
+      const v = ((pixels[i]! - low) / (high - low)) * 255;
+      rgb[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+    }
+    for (const tensor of Object.values(result)) tensor.dispose();
+    return rgb;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * `@sjd/backend-web`: run `@sjd/core`'s decoders in the browser on onnxruntime-web (WebGPU,
+ * or wasm). Re-exports the core API, so this is the one package a web app installs.
+ */
+export * from '@sjd/core';
+export { WEB_EXECUTION_PROVIDERS, type WebExecutionProvider } from './create-web-session.js';
+export { detectWebGpu, type WebGpuProbe } from './detect-webgpu.js';
+export { ExecutionProviderError } from './execution-provider-error.js';
+export type { LoadProgress } from './fetch-model-folder.js';
+export type { CacheStrategy } from './kv-cache.js';
+export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
+export {
+  type ExecutionProviderChoice,
+  type ExecutionProviderReport,
+  type LoadWebModelOptions,
+  WebLogitsProvider,
+} from './web-logits-provider.js';

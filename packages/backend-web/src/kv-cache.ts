@@ -1,0 +1,115 @@
+/**
+ * How rejected drafts leave the model's key/value cache.
+ * - `trim`: cut every layer's keys and values back to the committed length (a copy).
+ * - `mask`: keep them, mark their slots 0 in the attention mask (position ids stay
+ *   consistent), and compact once dead slots pile up.
+ * docs/kv-cache.md has the measurements behind the default. The same bookkeeping as
+ * `@sjd/backend-node` (kept in step with it; both run the same decoder interface).
+ */
+export type CacheStrategy = 'trim' | 'mask';
+
+/**
+ * Keys and values of every layer, `[rows, heads, slots, headDim]` each, plus per-slot
+ * bookkeeping: which slots belong to the committed sequence (`live`), and which each row
+ * attends to (padding and rejected slots do not).
+ */
+export class KvCache {
+  /** Layer tensors, keys and values alternating: [l0.key, l0.value, l1.key, …]. */
+  tensors: Float32Array[];
+  /** Physical slots in the tensors. */
+  slots = 0;
+  /** Per slot: 1 when it belongs to the committed sequence. */
+  live: number[] = [];
+  /** Per row, per slot: 1 when the row attends to it. */
+  readonly attend: number[][];
+
+  constructor(
+    readonly rows: number,
+    readonly layers: number,
+    readonly heads: number,
+    readonly headDim: number,
+  ) {
+    this.tensors = Array.from({ length: layers * 2 }, () => new Float32Array(0));
+    this.attend = Array.from({ length: rows }, () => []);
+  }
+
+  /** Slots of the committed sequence (padding included). */
+  get length(): number {
+    let n = 0;
+    for (const l of this.live) n += l;
+    return n;
+  }
+
+  /** Position id of the next token in row `r`: the real tokens it attends to so far. */
+  nextPosition(r: number): number {
+    let n = 0;
+    for (const a of this.attend[r]!) n += a;
+    return n;
+  }
+
+  /** Replaces the tensors by the graph's `present` outputs after appending `added` slots. */
+  append(present: Float32Array[], added: number, attend: readonly number[][]): void {
+    this.tensors = present;
+    this.slots += added;
+    for (let i = 0; i < added; i++) this.live.push(1);
+    for (let r = 0; r < this.rows; r++) this.attend[r]!.push(...attend[r]!);
+  }
+
+  /** Drops every slot after the first `length` live ones, by the chosen strategy. */
+  truncate(length: number, strategy: CacheStrategy): void {
+    let seen = 0;
+    let cut = 0;
+    while (cut < this.slots && seen < length) seen += this.live[cut++]!;
+    if (seen < length)
+      throw new RangeError(`truncate(${length}): the cache holds only ${seen} slots`);
+    if (strategy === 'trim') {
+      this.keepSlots(cut);
+      return;
+    }
+    for (let s = cut; s < this.slots; s++) {
+      this.live[s] = 0;
+      for (const row of this.attend) row[s] = 0;
+    }
+    const dead = this.slots - this.length;
+    if (dead > 64 && dead > this.slots / 4) this.compact();
+  }
+
+  /** Keeps the first `count` slots (a contiguous copy per row and head). */
+  private keepSlots(count: number): void {
+    if (count === this.slots) return;
+    const { rows, heads, headDim } = this;
+    this.tensors = this.tensors.map((src) => {
+      const dst = new Float32Array(rows * heads * count * headDim);
+      for (let bh = 0; bh < rows * heads; bh++) {
+        const from = bh * this.slots * headDim;
+        dst.set(src.subarray(from, from + count * headDim), bh * count * headDim);
+      }
+      return dst;
+    });
+    this.slots = count;
+    this.live.length = count;
+    for (const row of this.attend) row.length = count;
+  }
+
+  /** Copies live slots only, dropping the masked-out rejected ones. */
+  compact(): void {
+    const keep: number[] = [];
+    for (let s = 0; s < this.slots; s++) if (this.live[s]) keep.push(s);
+    const { rows, heads, headDim } = this;
+    this.tensors = this.tensors.map((src) => {
+      const dst = new Float32Array(rows * heads * keep.length * headDim);
+      for (let bh = 0; bh < rows * heads; bh++) {
+        const from = bh * this.slots * headDim;
+        const to = bh * keep.length * headDim;
+        for (let k = 0; k < keep.length; k++) {
+          const s = from + keep[k]! * headDim;
+          dst.set(src.subarray(s, s + headDim), to + k * headDim);
+        }
+      }
+      return dst;
+    });
+    for (let r = 0; r < rows; r++) this.attend[r] = keep.map((s) => this.attend[r]![s]!);
+    this.live = keep.map(() => 1);
+    this.slots = keep.length;
+  }
+}

@@ -1,0 +1,294 @@
+import {
+  type ImageLayout,
+  InvalidArgumentError,
+  type LogitsProvider,
+  type LogitsSession,
+  layoutFromManifest,
+  type ModelManifest,
+  type OpenSessionOptions,
+} from '@sjd/core';
+import * as ort from 'onnxruntime-web';
+import { checkDecoderGraph } from './check-decoder-graph.js';
+import {
+  createWebSession,
+  WEB_EXECUTION_PROVIDERS,
+  type WebExecutionProvider,
+} from './create-web-session.js';
+import { detectWebGpu } from './detect-webgpu.js';
+import { ExecutionProviderError } from './execution-provider-error.js';
+import { type FetchedModel, fetchModelFolder, type LoadProgress } from './fetch-model-folder.js';
+import { ImageDecoder } from './image-decoder.js';
+import type { CacheStrategy } from './kv-cache.js';
+import { ModelLoadError } from './model-load-error.js';
+import { WebLogitsSession } from './web-logits-session.js';
+
+/** What the caller asks for: `auto` picks WebGPU when a hardware adapter exists, else wasm. */
+export type ExecutionProviderChoice = 'auto' | WebExecutionProvider;
+
+/** Which execution provider actually runs, and why. onnxruntime-web would not say. */
+export interface ExecutionProviderReport {
+  /** What the caller asked for. */
+  readonly requested: ExecutionProviderChoice;
+  /** What runs the decoder. */
+  readonly active: WebExecutionProvider;
+  /** Threads of the wasm runtime (1 unless the page is cross-origin isolated). */
+  readonly threads: number;
+  /** `crossOriginIsolated` of the page: wasm threads need it. */
+  readonly crossOriginIsolated: boolean;
+  /** The WebGPU adapter in use, e.g. `nvidia ampere`, or `null` on wasm. */
+  readonly adapter: string | null;
+  /** Why `auto` did not get WebGPU; `null` when it did or when wasm was asked for. */
+  readonly fallbackReason: string | null;
+}
+
+/** How to load a model in the browser. Only `modelUrl` is required. */
+export interface LoadWebModelOptions {
+  /** URL of the model folder (holding `manifest.json`), on the page's own origin; relative URLs resolve against the page. */
+  readonly modelUrl: string | URL;
+  /** Default `auto`. Naming `webgpu` or `wasm` insists: no fallback, an `ExecutionProviderError` instead. */
+  readonly executionProvider?: ExecutionProviderChoice;
+  /**
+   * URL prefix (ending in `/`) where onnxruntime-web's `ort-wasm-simd-threaded.jsep.{wasm,mjs}`
+   * are served. Default: onnxruntime-web's own lookup beside its script. Read once per page,
+   * at the first load (onnxruntime-web keeps one runtime per page).
+   */
+  readonly wasmPaths?: string;
+  /** wasm threads. Default: up to 4 (the CPU count) on a cross-origin isolated page, else 1. Read once per page. */
+  readonly threads?: number;
+  /** Allow a WebGPU adapter that is a software fallback (SwiftShader) under `auto`. Default false: wasm is faster. */
+  readonly allowSoftwareAdapter?: boolean;
+  /** How rejected drafts leave the KV cache. Default `trim`. */
+  readonly cacheStrategy?: CacheStrategy;
+  /** Replaces `globalThis.fetch` for the model files. */
+  readonly fetch?: typeof fetch;
+  /** Download progress of the model files. */
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+const CHOICES: readonly ExecutionProviderChoice[] = ['auto', ...WEB_EXECUTION_PROVIDERS];
+
+/**
+ * A `LogitsProvider` on onnxruntime-web for decoder ONNX models in the Optimum /
+ * transformers.js interface (`input_ids`, `attention_mask`, `position_ids`,
+ * `past_key_values.*` → `logits`, `present.*`): WebGPU when the browser offers a hardware
+ * adapter, wasm otherwise. {@link executionProviderReport} says which one runs. Also decodes
+ * image codes to RGB with the model's image decoder.
+ *
+ * @example
+ * const model = await WebLogitsProvider.load({ modelUrl: './model/', wasmPaths: '/ort/' });
+ * console.log(model.executionProviderReport.active); // 'webgpu' | 'wasm'
+ * const prompt = encodePrompt(model.manifest, 'a large red circle in the centre');
+ * for await (const event of generateStream({ provider: model, prompt: prompt.conditional })) { … }
+ */
+export class WebLogitsProvider implements LogitsProvider {
+  readonly specificationVersion = 'v1' as const;
+  readonly providerId: string;
+  readonly vocabSize: number;
+  readonly layout: ImageLayout;
+  readonly manifest: ModelManifest;
+  /** The model folder URL. */
+  readonly modelUrl: string;
+  readonly executionProviderReport: ExecutionProviderReport;
+  readonly cacheStrategy: CacheStrategy;
+  private openSessions = 0;
+
+  private constructor(
+    model: FetchedModel,
+    private readonly decoder: ort.InferenceSession,
+    private readonly imageDecoder: ImageDecoder,
+    report: ExecutionProviderReport,
+    cacheStrategy: CacheStrategy,
+  ) {
+    this.manifest = model.manifest;
+    this.modelUrl = model.url;
+    this.vocabSize = model.manifest.vocabulary.size;
+    this.layout = layoutFromManifest(model.manifest);
+    this.executionProviderReport = report;
+    this.cacheStrategy = cacheStrategy;
+    this.providerId = `onnxruntime-web/${report.active}/${model.manifest.name}`;
+  }
+
+  /** The execution provider that runs the decoder. */
+  get executionProvider(): WebExecutionProvider {
+    return this.executionProviderReport.active;
+  }
+
+  /**
+   * Fetches a model folder and opens it. Throws `ModelLoadError` (a file is missing, not on
+   * this origin, or not what the manifest says) or `ExecutionProviderError` (the insisted
+   * provider cannot run here).
+   */
+  static async load(options: LoadWebModelOptions): Promise<WebLogitsProvider> {
+    const requested = options.executionProvider ?? 'auto';
+    if (!CHOICES.includes(requested)) {
+      throw new InvalidArgumentError({
+        field: 'executionProvider',
+        allowed: CHOICES.join(' | '),
+        received: requested,
+      });
+    }
+    const cacheStrategy = options.cacheStrategy ?? 'trim';
+    if (cacheStrategy !== 'trim' && cacheStrategy !== 'mask') {
+      throw new InvalidArgumentError({
+        field: 'cacheStrategy',
+        allowed: 'trim | mask',
+        received: cacheStrategy,
+      });
+    }
+    if (
+      options.threads !== undefined &&
+      !(Number.isInteger(options.threads) && options.threads >= 1)
+    ) {
+      throw new InvalidArgumentError({
+        field: 'threads',
+        allowed: 'an integer ≥ 1',
+        received: options.threads,
+      });
+    }
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    configureRuntime(options, isolated);
+
+    const model = await fetchModelFolder(options.modelUrl, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    options.signal?.throwIfAborted();
+
+    const { decoder, active, adapter, fallbackReason } = await openDecoder(
+      model,
+      requested,
+      options.allowSoftwareAdapter ?? false,
+    );
+    try {
+      checkDecoderGraph(decoder, model.manifest, model.decoderUrl);
+      const imageDecoder = await ImageDecoder.load(
+        model.imageDecoderBytes,
+        model.imageDecoderUrl,
+        model.manifest,
+      );
+      const report: ExecutionProviderReport = {
+        requested,
+        active,
+        threads: ort.env.wasm.numThreads ?? 1,
+        crossOriginIsolated: isolated,
+        adapter,
+        fallbackReason,
+      };
+      return new WebLogitsProvider(model, decoder, imageDecoder, report, cacheStrategy);
+    } catch (error) {
+      await decoder.release();
+      throw error;
+    }
+  }
+
+  /** Sessions currently open (for leak checks). */
+  get activeSessions(): number {
+    return this.openSessions;
+  }
+
+  async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
+    options.signal?.throwIfAborted();
+    const { decoder } = this.manifest;
+    const session = await WebLogitsSession.open(
+      this.decoder,
+      {
+        layers: decoder.numLayers,
+        kvHeads: decoder.numKeyValueHeads,
+        headDim: decoder.headDim,
+        vocabSize: this.vocabSize,
+        padToken: this.manifest.vocabulary.special.pad,
+      },
+      this.cacheStrategy,
+      options.prefixes,
+    );
+    this.openSessions++;
+    const dispose = session.dispose.bind(session);
+    let disposed = false;
+    session.dispose = async () => {
+      if (!disposed) {
+        disposed = true;
+        this.openSessions--;
+      }
+      await dispose();
+    };
+    return session;
+  }
+
+  /** Image codes (raster order, `0 … image.count − 1`) → RGB bytes, `pixelWidth × pixelHeight × 3`. */
+  decodeImage(codes: Int32Array): Promise<Uint8Array> {
+    return this.imageDecoder.decode(codes);
+  }
+
+  /** Releases both onnxruntime sessions. */
+  async release(): Promise<void> {
+    await this.decoder.release();
+    await this.imageDecoder.release();
+  }
+}
+
+/** Sets onnxruntime-web's page-wide runtime options before its first session. */
+function configureRuntime(options: LoadWebModelOptions, isolated: boolean): void {
+  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const cores =
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency ?? 1;
+  ort.env.wasm.numThreads = options.threads ?? (isolated ? Math.max(1, Math.min(4, cores)) : 1);
+}
+
+/** Opens the decoder on the chosen provider; under `auto`, falls back to wasm and says why. */
+async function openDecoder(
+  model: FetchedModel,
+  requested: ExecutionProviderChoice,
+  allowSoftwareAdapter: boolean,
+): Promise<{
+  decoder: ort.InferenceSession;
+  active: WebExecutionProvider;
+  adapter: string | null;
+  fallbackReason: string | null;
+}> {
+  const onWasm = async (fallbackReason: string | null) => ({
+    decoder: await createWebSession(model.decoderBytes, model.decoderUrl, 'wasm'),
+    active: 'wasm' as const,
+    adapter: null,
+    fallbackReason,
+  });
+  if (requested === 'wasm') return onWasm(null);
+
+  const probe = await detectWebGpu();
+  if (!probe.available) {
+    if (requested === 'webgpu') {
+      throw new ExecutionProviderError({
+        executionProvider: 'webgpu',
+        message: `WebGPU is not available: ${probe.reason}`,
+      });
+    }
+    return onWasm(probe.reason);
+  }
+  if (requested === 'auto' && probe.software && !allowSoftwareAdapter) {
+    return onWasm(
+      `the only WebGPU adapter is a software fallback (${probe.description}), slower than wasm`,
+    );
+  }
+  ort.env.webgpu.adapter = probe.adapter as typeof ort.env.webgpu.adapter;
+  try {
+    const decoder = await createWebSession(model.decoderBytes, model.decoderUrl, 'webgpu');
+    return { decoder, active: 'webgpu', adapter: probe.description, fallbackReason: null };
+  } catch (error) {
+    // A model that wasm opens but WebGPU does not is WebGPU's fault (an unsupported operator, a lost device).
+    const onCpu = await onWasm(
+      `onnxruntime-web's WebGPU backend failed: ${(error as Error).message}`,
+    );
+    if (requested === 'auto') return onCpu;
+    await onCpu.decoder.release();
+    if (ModelLoadError.isInstance(error) || ExecutionProviderError.isInstance(error)) {
+      throw new ExecutionProviderError({
+        executionProvider: 'webgpu',
+        message: `WebGPU (${probe.description}) could not run this model: ${error.message}`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
