@@ -1,0 +1,91 @@
+import type { DecodingMethod, DraftInit } from './generate-params.js';
+
+/** What decoding cost and how well drafts fared (server-side). */
+export interface DecodingStatistics {
+  /** Forward passes of the model. */
+  readonly steps: number;
+  readonly tokens: number;
+  /** tokens ÷ steps. */
+  readonly stepCompression: number;
+  readonly meanAcceptedDrafts: number;
+  readonly providerMs: number;
+  readonly coreMs: number;
+  readonly totalMs: number;
+}
+
+/** First event: what runs, and the seed that reproduces it. */
+export interface GenerationStartEvent {
+  readonly type: 'generation-start';
+  /** The effective seed. */
+  readonly seed: number;
+  readonly model: string;
+  readonly gridWidth: number;
+  readonly gridHeight: number;
+  /** Tokens per image. */
+  readonly sequenceLength: number;
+  readonly pixelWidth: number;
+  readonly pixelHeight: number;
+  readonly images: number;
+  readonly method: DecodingMethod;
+  readonly window: number;
+  readonly init: DraftInit;
+  /** The effective sampling settings. */
+  readonly sampling: {
+    readonly temperature: number;
+    readonly topK: number;
+    readonly topP: number;
+    readonly cfgScale: number;
+  };
+  readonly warnings: readonly string[];
+}
+
+/** One decoding step: the tokens it committed. */
+export interface TokenBlockEvent {
+  readonly type: 'token-block';
+  readonly image: number;
+  readonly step: number;
+  /** Sequence position of the first token. */
+  readonly start: number;
+  readonly tokens: Int32Array;
+  readonly acceptedDrafts: number;
+}
+
+/** An unfinished image (cells not yet committed show code 0), sent if `previewEvery` was asked. */
+export interface ImagePreviewEvent {
+  readonly type: 'image-preview';
+  readonly image: number;
+  readonly steps: number;
+  readonly committedTokens: number;
+  readonly png: Uint8Array;
+}
+
+/** An image is complete. */
+export interface ImageDoneEvent {
+  readonly type: 'image-done';
+  readonly image: number;
+  readonly png: Uint8Array;
+  /** The whole generated sequence. */
+  readonly tokens: Int32Array;
+  readonly statistics: DecodingStatistics;
+}
+
+/** Last event: totals and the server's timings (milliseconds). */
+export interface GenerationDoneEvent {
+  readonly type: 'generation-done';
+  readonly seed: number;
+  readonly statistics: DecodingStatistics;
+  readonly timings: {
+    readonly queueMs: number;
+    readonly firstBlockMs: number;
+    readonly imageMs: number;
+    readonly totalMs: number;
+  };
+}
+
+/** The events of one generation, in stream order. */
+export type GenerationEvent =
+  | GenerationStartEvent
+  | TokenBlockEvent
+  | ImagePreviewEvent
+  | ImageDoneEvent
+  | GenerationDoneEvent;

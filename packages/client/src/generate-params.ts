@@ -1,0 +1,124 @@
+import {
+  type GenerateRequest,
+  DraftInit as ProtoInit,
+  DecodingMethod as ProtoMethod,
+} from './generated/sjd/v1/sjd.js';
+import { SjdClientError } from './sjd-client-error.js';
+
+/** The decoder: vanilla autoregressive, greedy Jacobi, or Speculative Jacobi Decoding. */
+export type DecodingMethod = 'ar' | 'jacobi' | 'sjd';
+
+/** How new draft tokens are guessed. */
+export type DraftInit = 'random' | 'horizontal' | 'vertical';
+
+/** Sampling settings; an unset field takes the model's recommendation. */
+export interface SamplingSettings {
+  /** ≥ 0; 0 is greedy. */
+  readonly temperature?: number;
+  /** Integer ≥ 0; 0 disables top-k. */
+  readonly topK?: number;
+  /** In (0, 1]; 1 disables top-p. */
+  readonly topP?: number;
+  /** Classifier-free guidance scale; 1 disables CFG. */
+  readonly cfgScale?: number;
+}
+
+/** What to generate. Only `prompt` is required. */
+export interface GenerateParams {
+  /** The caption, in words the model knows (`listModels()` lists them). */
+  readonly prompt: string;
+  /** A model name from `listModels()`; default: the server's default model. */
+  readonly model?: string;
+  /** A safe integer; default: a random seed, reported in `generation-start`. */
+  readonly seed?: number;
+  /** Images to generate (the server caps it, 16 by default). Default 1. */
+  readonly images?: number;
+  readonly sampling?: SamplingSettings;
+  readonly decoding?: {
+    /** Default `sjd`. */
+    readonly method?: DecodingMethod;
+    /** Drafts verified per step, in [1, 1024]. Default 16. */
+    readonly window?: number;
+    /** Default `random`. */
+    readonly init?: DraftInit;
+  };
+  /** Send an `image-preview` every this many decoding steps. Default: none. */
+  readonly previewEvery?: number;
+}
+
+const METHODS: Record<DecodingMethod, ProtoMethod> = {
+  ar: ProtoMethod.DECODING_METHOD_AR,
+  jacobi: ProtoMethod.DECODING_METHOD_JACOBI,
+  sjd: ProtoMethod.DECODING_METHOD_SJD,
+};
+
+const INITS: Record<DraftInit, ProtoInit> = {
+  random: ProtoInit.DRAFT_INIT_RANDOM,
+  horizontal: ProtoInit.DRAFT_INIT_HORIZONTAL,
+  vertical: ProtoInit.DRAFT_INIT_VERTICAL,
+};
+
+/**
+ * The proto request for some parameters. Values are passed on as they are (the server
+ * validates them and names the field it rejects); an unknown method or init is sent as an
+ * unrecognised enum value so that the server reports it. Only what the wire format cannot
+ * carry (a fractional or out-of-range integer) throws an {@link SjdClientError} here.
+ */
+export function toGenerateRequest(params: GenerateParams): GenerateRequest {
+  const { sampling, decoding } = params;
+  checkInteger('seed', params.seed, 2 ** 63);
+  checkInteger('images', params.images, 2 ** 31);
+  checkInteger('sampling.top_k', sampling?.topK, 2 ** 31);
+  checkInteger('decoding.window', decoding?.window, 2 ** 31);
+  checkInteger('preview_every', params.previewEvery, 2 ** 31);
+  return {
+    model: params.model ?? '',
+    prompt: params.prompt,
+    ...(params.seed === undefined ? {} : { seed: BigInt(params.seed) }),
+    ...(params.images === undefined ? {} : { images: params.images }),
+    sampling: {
+      ...(sampling?.temperature === undefined ? {} : { temperature: sampling.temperature }),
+      ...(sampling?.topK === undefined ? {} : { topK: sampling.topK }),
+      ...(sampling?.topP === undefined ? {} : { topP: sampling.topP }),
+      ...(sampling?.cfgScale === undefined ? {} : { cfgScale: sampling.cfgScale }),
+    },
+    decoding: {
+      method:
+        decoding?.method === undefined
+          ? ProtoMethod.DECODING_METHOD_UNSPECIFIED
+          : (METHODS[decoding.method] ?? -1),
+      init:
+        decoding?.init === undefined
+          ? ProtoInit.DRAFT_INIT_UNSPECIFIED
+          : (INITS[decoding.init] ?? -1),
+      ...(decoding?.window === undefined ? {} : { window: decoding.window }),
+    },
+    previewEvery: params.previewEvery ?? 0,
+  };
+}
+
+/** The method name for a proto enum value. */
+export function methodName(method: ProtoMethod): DecodingMethod {
+  return method === ProtoMethod.DECODING_METHOD_AR
+    ? 'ar'
+    : method === ProtoMethod.DECODING_METHOD_JACOBI
+      ? 'jacobi'
+      : 'sjd';
+}
+
+/** The init name for a proto enum value. */
+export function initName(init: ProtoInit): DraftInit {
+  return init === ProtoInit.DRAFT_INIT_HORIZONTAL
+    ? 'horizontal'
+    : init === ProtoInit.DRAFT_INIT_VERTICAL
+      ? 'vertical'
+      : 'random';
+}
+
+function checkInteger(field: string, value: number | undefined, bound: number): void {
+  if (value === undefined || (Number.isInteger(value) && value < bound && value >= -bound)) return;
+  throw new SjdClientError({
+    field,
+    message: `Invalid ${field}: expected an integer in [-2^${Math.log2(bound)}, 2^${Math.log2(bound)}), received ${value}.`,
+  });
+}
