@@ -1,3 +1,4 @@
+import { defaultRelativeCost } from './decoders/adaptive-window.js';
 import { DecodeContext, type StepOutcome } from './decoders/decode-context.js';
 import { decodeJacobi } from './decoders/jacobi-decoder.js';
 import { decodeSjd, type SjdFaults } from './decoders/sjd-decoder.js';
@@ -54,6 +55,7 @@ export async function* streamGeneration(
     method: decoding.method,
     window: decoding.method === 'ar' ? 1 : decoding.window,
     init: decoding.init,
+    redraft: decoding.redraft,
     images: resolved.images,
     gridWidth: layout.gridWidth,
     gridHeight: layout.gridHeight,
@@ -122,8 +124,20 @@ async function* decodeImage(
       decoding.method === 'ar'
         ? decodeVanilla(context)
         : decoding.method === 'jacobi'
-          ? decodeJacobi(context, decoding)
-          : decodeSjd(context, decoding, faults);
+          ? decodeJacobi(context, { window: decoding.window as number, init: decoding.init })
+          : decodeSjd(
+              context,
+              {
+                window: decoding.window,
+                init: decoding.init,
+                redraft: decoding.redraft,
+                maxWindow: decoding.maxWindow,
+                relativeCost: provider.relativeCost
+                  ? (n: number) => provider.relativeCost!(n)
+                  : defaultRelativeCost,
+              },
+              faults,
+            );
     for await (const outcome of steps) yield outcome;
     stats.totalMs += performance.now() - started;
     const tokens = context.committed.slice();

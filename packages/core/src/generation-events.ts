@@ -1,4 +1,5 @@
 import type { DraftInit } from './decoders/draft-initializers.js';
+import type { Redraft } from './decoders/sjd-decoder.js';
 import type { DecodingMethod } from './generation-options.js';
 import type { DecodingStatistics } from './stats/statistics-recorder.js';
 
@@ -8,8 +9,10 @@ export interface GenerationStartEvent {
   /** The effective seed (the one given, or the random one chosen). */
   readonly seed: number;
   readonly method: DecodingMethod;
-  readonly window: number;
+  /** Drafts per step (1 for `ar`), or `auto`. */
+  readonly window: number | 'auto';
   readonly init: DraftInit;
+  readonly redraft: Redraft;
   readonly images: number;
   readonly gridWidth: number;
   readonly gridHeight: number;

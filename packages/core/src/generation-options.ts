@@ -1,4 +1,5 @@
 import type { DraftInit } from './decoders/draft-initializers.js';
+import type { Redraft } from './decoders/sjd-decoder.js';
 import type { LogitsProvider } from './provider/logits-provider.js';
 
 /** Which decoder runs: vanilla autoregressive, greedy Jacobi, or speculative Jacobi. */
@@ -19,10 +20,17 @@ export interface SamplingSettings {
 /** How tokens are decoded. Defaults: SJD, window 16, random initialisation. */
 export interface DecodingSettings {
   readonly method?: DecodingMethod;
-  /** Drafts verified per step, integer in [1, 1024]. Ignored by `ar`. Default 16. */
-  readonly window?: number;
-  /** How new drafts are guessed. Ignored by `ar`. Default `random`. */
+  /**
+   * Drafts verified per step, integer in [1, 1024], or `auto` (SJD only): sized each step
+   * from the provider's `relativeCost` and the acceptance so far. Ignored by `ar`.
+   */
+  readonly window?: number | 'auto';
+  /** How new drafts are guessed. Ignored by `ar`. */
   readonly init?: DraftInit;
+  /** SJD: how drafts after a rejection are redrawn, `independent` (the paper) or `coupled`. */
+  readonly redraft?: Redraft;
+  /** Upper bound of an `auto` window, integer in [1, 1024]. Default 64. */
+  readonly maxWindow?: number;
 }
 
 /** Everything one call to {@link generate} or {@link generateStream} needs. */
@@ -66,4 +74,6 @@ export const DEFAULT_DECODING: Required<DecodingSettings> = {
   method: 'sjd',
   window: 16,
   init: 'random',
+  redraft: 'independent',
+  maxWindow: 64,
 };

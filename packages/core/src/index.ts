@@ -4,7 +4,9 @@
  * (`@sjd/backend-node`, `@sjd/backend-web`) implement the provider.
  */
 
+export { defaultRelativeCost } from './decoders/adaptive-window.js';
 export { DRAFT_INITS, type DraftInit } from './decoders/draft-initializers.js';
+export { REDRAFTS, type Redraft } from './decoders/sjd-decoder.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { ProviderContractError } from './errors/provider-contract-error.js';
 export { SjdError } from './errors/sjd-error.js';

@@ -78,6 +78,24 @@ const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string
     'decoding.init',
     /random \| horizontal \| vertical/,
   ],
+  [
+    'unknown redraft',
+    { decoding: { redraft: 'maybe' as never } },
+    'decoding.redraft',
+    /independent \| coupled/,
+  ],
+  [
+    'maxWindow 0',
+    { decoding: { window: 'auto', maxWindow: 0 } },
+    'decoding.maxWindow',
+    /\[1, 1024\]/,
+  ],
+  [
+    'auto window for jacobi',
+    { decoding: { method: 'jacobi', window: 'auto' } },
+    'decoding.window',
+    /\[1, 1024\]/,
+  ],
   ['images 0', { images: 0 }, 'images', /\[1, 1000\]/],
   ['no provider', { provider: undefined as never }, 'provider', /LogitsProvider/],
 ];

@@ -1,4 +1,5 @@
 import { DRAFT_INITS } from './decoders/draft-initializers.js';
+import { REDRAFTS } from './decoders/sjd-decoder.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import {
   DEFAULT_DECODING,
@@ -63,10 +64,17 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
       received: decoding.method,
     });
   }
-  if (!Number.isInteger(decoding.window) || decoding.window < 1 || decoding.window > 1024) {
+  const autoWindow = decoding.window === 'auto' && decoding.method === 'sjd';
+  if (
+    !autoWindow &&
+    (!Number.isInteger(decoding.window) ||
+      (decoding.window as number) < 1 ||
+      (decoding.window as number) > 1024)
+  ) {
     throw new InvalidArgumentError({
       field: 'decoding.window',
-      allowed: 'an integer in [1, 1024]',
+      allowed:
+        decoding.method === 'sjd' ? "an integer in [1, 1024] or 'auto'" : 'an integer in [1, 1024]',
       received: decoding.window,
     });
   }
@@ -75,6 +83,24 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
       field: 'decoding.init',
       allowed: DRAFT_INITS.join(' | '),
       received: decoding.init,
+    });
+  }
+  if (!REDRAFTS.includes(decoding.redraft)) {
+    throw new InvalidArgumentError({
+      field: 'decoding.redraft',
+      allowed: REDRAFTS.join(' | '),
+      received: decoding.redraft,
+    });
+  }
+  if (
+    !Number.isInteger(decoding.maxWindow) ||
+    decoding.maxWindow < 1 ||
+    decoding.maxWindow > 1024
+  ) {
+    throw new InvalidArgumentError({
+      field: 'decoding.maxWindow',
+      allowed: 'an integer in [1, 1024]',
+      received: decoding.maxWindow,
     });
   }
   const images = options.images ?? 1;

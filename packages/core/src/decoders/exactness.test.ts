@@ -8,7 +8,7 @@ import { chiSquareGoodnessOfFit } from '../testing/goodness-of-fit.js';
 import { hashedLogits } from '../testing/hashed-logits.js';
 import { ToyLogitsProvider } from '../testing/toy-logits-provider.js';
 import type { DraftInit } from './draft-initializers.js';
-import type { SjdFaults } from './sjd-decoder.js';
+import type { Redraft, SjdFaults } from './sjd-decoder.js';
 
 /**
  * The claim the project stands on: SJD's committed sequences have exactly the
@@ -27,6 +27,12 @@ const GRID: ImageLayout = {
   gridWidth: 3,
   gridHeight: 2,
   imageTokens: { start: 2, count: 3 },
+  endOfRowToken: null,
+};
+const GRID_3X3: ImageLayout = {
+  gridWidth: 3,
+  gridHeight: 3,
+  imageTokens: { start: 2, count: 2 },
   endOfRowToken: null,
 };
 const GRID_WITH_EOL: ImageLayout = {
@@ -58,8 +64,9 @@ async function sampleCounts(options: {
   layout: ImageLayout;
   chain: ChainSettings;
   method: DecodingMethod;
-  window: number;
+  window: number | 'auto';
   init: DraftInit;
+  redraft?: Redraft;
   seed: number;
   faults?: SjdFaults;
 }): Promise<Map<string, number>> {
@@ -74,7 +81,13 @@ async function sampleCounts(options: {
         images: batch,
         seed: options.seed * 1000 + b,
         sampling: options.chain,
-        decoding: { method: options.method, window: options.window, init: options.init },
+        decoding: {
+          method: options.method,
+          window: options.window,
+          init: options.init,
+          redraft: options.redraft ?? 'independent',
+          maxWindow: 8,
+        },
       },
       options.faults ?? {},
     );
@@ -102,8 +115,9 @@ const configs: {
   layout: ImageLayout;
   chain: string;
   method: DecodingMethod;
-  window: number;
+  window: number | 'auto';
   init: DraftInit;
+  redraft?: Redraft;
 }[] = [];
 for (const chain of Object.keys(CHAINS)) {
   configs.push({
@@ -127,6 +141,58 @@ for (const chain of Object.keys(CHAINS)) {
     }
   }
 }
+// Past the paper (issue 7): coupled redrafting, smarter initialisers, the automatic window.
+for (const chain of Object.keys(CHAINS)) {
+  const sjd = { chain, method: 'sjd' as const };
+  for (const window of [2, 4, 8]) {
+    configs.push({
+      ...sjd,
+      name: `coupled L=${window} random, ${chain}`,
+      layout: GRID,
+      window,
+      init: 'random',
+      redraft: 'coupled',
+    });
+  }
+  configs.push({
+    ...sjd,
+    name: `coupled L=4 vertical, ${chain}`,
+    layout: GRID,
+    window: 4,
+    init: 'vertical',
+    redraft: 'coupled',
+  });
+  configs.push({
+    ...sjd,
+    name: `above-distribution L=4, ${chain}`,
+    layout: GRID_3X3,
+    window: 4,
+    init: 'above-distribution',
+  });
+  configs.push({
+    ...sjd,
+    name: `coupled above-distribution L=8, ${chain}`,
+    layout: GRID_3X3,
+    window: 8,
+    init: 'above-distribution',
+    redraft: 'coupled',
+  });
+  configs.push({
+    ...sjd,
+    name: `context-frequency L=3, ${chain}`,
+    layout: GRID_3X3,
+    window: 3,
+    init: 'context-frequency',
+  });
+  configs.push({
+    ...sjd,
+    name: `auto window, coupled vertical, ${chain}`,
+    layout: GRID_3X3,
+    window: 'auto',
+    init: 'vertical',
+    redraft: 'coupled',
+  });
+}
 configs.push({
   name: 'sjd L=4 vertical, end-of-row layout',
   layout: GRID_WITH_EOL,
@@ -145,7 +211,8 @@ configs.push({
 });
 
 describe('exactness: decoder samples fit the enumerated sequence distribution', () => {
-  it('the toy model is non-trivial: many sequences, none dominant', () => {
+  it('the toy models are non-trivial: many sequences, none dominant', () => {
+    expect(exact(GRID_3X3, CHAINS['plain']!).size).toBe(2 ** 9);
     const distribution = exact(GRID, CHAINS['plain']!);
     expect(distribution.size).toBe(3 ** 6);
     expect(Math.max(...distribution.values())).toBeLessThan(0.2);
@@ -164,7 +231,13 @@ describe('exactness: decoder samples fit the enumerated sequence distribution', 
 });
 
 describe('negative controls: the same test rejects broken SJD variants', () => {
-  const broken: { name: string; faults: SjdFaults; window: number; init: DraftInit }[] = [
+  const broken: {
+    name: string;
+    faults: SjdFaults;
+    window: number;
+    init: DraftInit;
+    redraft?: Redraft;
+  }[] = [
     { name: 'accepts every draft', faults: { acceptEverything: true }, window: 4, init: 'random' },
     {
       name: 'resamples from P instead of the residual',
@@ -178,8 +251,15 @@ describe('negative controls: the same test rejects broken SJD variants', () => {
       window: 4,
       init: 'random',
     },
+    {
+      name: 'couples redrafts without the coin',
+      faults: { coupleWithoutCoin: true },
+      window: 4,
+      init: 'random',
+      redraft: 'coupled',
+    },
   ];
-  it.each(broken)('$name', async ({ faults, window, init }) => {
+  it.each(broken)('$name', async ({ faults, window, init, redraft }) => {
     const chain = CHAINS['plain']!;
     const counts = await sampleCounts({
       layout: GRID,
@@ -187,6 +267,7 @@ describe('negative controls: the same test rejects broken SJD variants', () => {
       method: 'sjd',
       window,
       init,
+      redraft,
       seed: 999,
       faults,
     });

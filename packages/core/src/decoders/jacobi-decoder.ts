@@ -1,6 +1,6 @@
 import { argmaxToken } from '../processing/distribution.js';
 import type { DecodeContext, StepOutcome } from './decode-context.js';
-import { type DraftInit, initialDraft } from './draft-initializers.js';
+import { type DraftInit, DraftInitializer } from './draft-initializers.js';
 
 /**
  * Greedy Jacobi decoding (prior art): feed the last committed token plus `window` drafts,
@@ -14,20 +14,13 @@ export async function* decodeJacobi(
   options: { window: number; init: DraftInit },
 ): AsyncGenerator<StepOutcome> {
   let drafts: number[] = [];
+  const initializer = new DraftInitializer(options.init, context.layout, context.random);
   const tokenAt = (p: number) =>
     p < context.count ? context.committed[p] : drafts[p - context.count];
   while (context.remaining > 0) {
     const size = Math.min(options.window, context.remaining);
     while (drafts.length < size) {
-      drafts.push(
-        initialDraft(
-          options.init,
-          context.layout,
-          context.count + drafts.length,
-          tokenAt,
-          context.random,
-        ),
-      );
+      drafts.push(initializer.draft(context.count + drafts.length, tokenAt).token);
     }
     const { logits, sessionLengthBefore } = await context.forward(drafts);
     const start = context.count;

@@ -28,6 +28,13 @@ export interface LogitsProvider {
    * pass already verifies drafts.
    */
   openSession(options: OpenSessionOptions): Promise<LogitsSession>;
+  /**
+   * Optional: the cost of one forward pass over a block of `blockLength` tokens relative to
+   * a block of one, `t(n) / t(1)`, as measured or known by the backend. The automatic SJD
+   * window uses it; without it the core assumes `1 + (n − 1) / 32`. Must be deterministic
+   * for a given provider instance, so that a seed keeps reproducing its tokens.
+   */
+  relativeCost?(blockLength: number): number;
 }
 
 export interface OpenSessionOptions {
