@@ -30,6 +30,11 @@ export interface LoadModelOptions {
   readonly cacheStrategy?: CacheStrategy;
   /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
   readonly threads?: number;
+  /**
+   * Time forward passes once at load (about a second) for the automatic window's cost
+   * model; without it `relativeCost` is the core's default guess. Default false.
+   */
+  readonly calibrate?: boolean;
 }
 
 /**
@@ -107,7 +112,68 @@ export class OnnxLogitsProvider implements LogitsProvider {
     );
     checkDecoderGraph(decoder, folder.manifest, folder.decoderPath);
     const imageDecoder = await ImageDecoder.load(folder, executionProvider);
-    return new OnnxLogitsProvider(folder, decoder, imageDecoder, executionProvider, cacheStrategy);
+    const provider = new OnnxLogitsProvider(
+      folder,
+      decoder,
+      imageDecoder,
+      executionProvider,
+      cacheStrategy,
+    );
+    if (options.calibrate) await provider.calibrate();
+    return provider;
+  }
+
+  private costs: { blockLength: number; ms: number }[] = [];
+
+  /**
+   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
+   * taken once at load; linear between measured lengths. Used by SJD's automatic window.
+   */
+  relativeCost(blockLength: number): number {
+    const costs = this.costs;
+    if (costs.length === 0) return 1 + (blockLength - 1) / 32;
+    const base = costs[0]!.ms;
+    let lower = costs[0]!;
+    for (const point of costs) {
+      if (point.blockLength === blockLength) return point.ms / base;
+      if (point.blockLength > blockLength) {
+        const f = (blockLength - lower.blockLength) / (point.blockLength - lower.blockLength);
+        return (lower.ms + f * (point.ms - lower.ms)) / base;
+      }
+      lower = point;
+    }
+    const last = costs.at(-1)!;
+    const previous = costs.at(-2) ?? costs[0]!;
+    const slope = (last.ms - previous.ms) / Math.max(1, last.blockLength - previous.blockLength);
+    return (last.ms + slope * (blockLength - last.blockLength)) / base;
+  }
+
+  /**
+   * Times forward passes over blocks of 1 … 128 tokens once (fastest of five, after a
+   * prompt-length prefix), for {@link relativeCost}. Called by `load` with `calibrate: true`.
+   */
+  async calibrate(): Promise<void> {
+    const pad = this.manifest.vocabulary.special.pad;
+    const prefix = new Int32Array(this.manifest.prompt.captionLength + 1).fill(pad);
+    const session = await this.openSession({ prefixes: [prefix, prefix] });
+    try {
+      const costs: { blockLength: number; ms: number }[] = [];
+      const base = session.length;
+      for (const blockLength of [1, 2, 4, 8, 16, 32, 64, 128]) {
+        const block = new Int32Array(blockLength).fill(this.layout.imageTokens.start);
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const started = performance.now();
+          await session.evaluate([block, block]);
+          times.push(performance.now() - started);
+          await session.truncate(base);
+        }
+        costs.push({ blockLength, ms: Math.min(...times) });
+      }
+      this.costs = costs;
+    } finally {
+      await session.dispose();
+    }
   }
 
   /** Sessions currently open (for leak checks). */

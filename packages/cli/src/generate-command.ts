@@ -8,6 +8,7 @@ import {
   encodePrompt,
   generateStream,
   OnnxLogitsProvider,
+  type Redraft,
 } from '@sjd/backend-node';
 import { SingleBar } from 'cli-progress';
 import { outputPath } from './output-paths.js';
@@ -16,8 +17,10 @@ export interface GenerateFlags {
   readonly model?: string;
   readonly executionProvider: ExecutionProvider;
   readonly method: DecodingMethod;
-  readonly window: number;
+  readonly window: number | 'auto';
   readonly init: DraftInit;
+  readonly redraft: Redraft;
+  readonly maxWindow: number;
   readonly seed?: number;
   readonly topK?: number;
   readonly topP?: number;
@@ -33,6 +36,8 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
   const model = await OnnxLogitsProvider.load({
     ...(flags.model ? { modelDir: flags.model } : {}),
     executionProvider: flags.executionProvider,
+    // The automatic window needs the backend's measured cost of longer blocks.
+    calibrate: flags.window === 'auto',
   });
   try {
     const recommended = model.manifest.sampling;
@@ -61,7 +66,13 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
         topP: flags.topP ?? recommended.topP,
         cfgScale: flags.cfg ?? recommended.cfgScale,
       },
-      decoding: { method: flags.method, window: flags.window, init: flags.init },
+      decoding: {
+        method: flags.method,
+        window: flags.window,
+        init: flags.init,
+        redraft: flags.redraft,
+        maxWindow: flags.maxWindow,
+      },
     })) {
       if (event.type === 'generation-start') {
         for (const warning of event.warnings) process.stderr.write(`sjd: warning: ${warning}\n`);

@@ -26,10 +26,17 @@ export function flagForField(field: string): string {
     'decoding.method': '--method',
     'decoding.window': '--window',
     'decoding.init': '--init',
+    'decoding.redraft': '--redraft',
+    'decoding.maxWindow': '--max-window',
     seed: '--seed',
     images: '--images',
     prompt: '<prompt>',
     executionProvider: '--execution-provider',
   };
   return flags[field] ?? field;
+}
+
+/** Commander parser for `--window`: an integer, or `auto`. */
+export function windowOption(value: string): number | 'auto' {
+  return value === 'auto' ? 'auto' : integerOption(value);
 }

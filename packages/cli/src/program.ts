@@ -1,8 +1,8 @@
-import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS } from '@sjd/backend-node';
+import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
 import { Command, Option } from 'commander';
 import { type GenerateFlags, runGenerate } from './generate-command.js';
 import { runModels } from './models-command.js';
-import { integerOption, numberOption } from './parse-options.js';
+import { integerOption, numberOption, windowOption } from './parse-options.js';
 
 /** The `sjd` command line. Sub-commands register their actions here. */
 export function createProgram(): Command {
@@ -25,14 +25,25 @@ export function createProgram(): Command {
     )
     .option(
       '--window <L>',
-      'drafts verified per step (jacobi, sjd)',
-      integerOption,
+      "drafts verified per step (jacobi, sjd), or 'auto' (sjd: sized from cost and acceptance)",
+      windowOption,
       DEFAULT_DECODING.window,
     )
     .addOption(
       new Option('--init <init>', 'how new drafts are guessed')
         .choices(DRAFT_INITS)
         .default(DEFAULT_DECODING.init),
+    )
+    .addOption(
+      new Option('--redraft <how>', 'sjd: how drafts after a rejection are redrawn')
+        .choices(REDRAFTS)
+        .default(DEFAULT_DECODING.redraft),
+    )
+    .option(
+      '--max-window <L>',
+      'upper bound of --window auto',
+      integerOption,
+      DEFAULT_DECODING.maxWindow,
     )
     .option(
       '--seed <n>',
