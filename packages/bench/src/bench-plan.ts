@@ -1,14 +1,20 @@
-import type { DecodingMethod, DraftInit } from '@sjd/backend-node';
+import type { DecodingMethod, DraftInit, Redraft } from '@sjd/backend-node';
 import { heldOutCaptions } from '@sjd/shapes';
 
 /** One decoding configuration the benchmark measures. */
 export interface MethodConfig {
-  readonly method: DecodingMethod;
-  readonly window: number;
+  readonly method: DecodingMethod | 'transformers.js';
+  readonly window: number | 'auto';
   readonly init: DraftInit | null;
+  readonly redraft?: Redraft;
+  /** Overrides the model's recommended CFG scale (the transformers.js comparison runs without CFG). */
+  readonly cfgScale?: number;
 }
 
-/** Vanilla AR (the baseline), greedy Jacobi, and SJD with every initialiser at L ∈ {8, 16, 32}. */
+/**
+ * Vanilla AR (the baseline), greedy Jacobi, the paper's SJD with every initialiser at
+ * L ∈ {8, 16, 32}, and the lossless upgrades past the paper, alone and combined.
+ */
 export function methodConfigs(quick: boolean): MethodConfig[] {
   const configs: MethodConfig[] = [
     { method: 'ar', window: 1, init: null },
@@ -16,19 +22,55 @@ export function methodConfigs(quick: boolean): MethodConfig[] {
   ];
   const windows = quick ? [16] : [8, 16, 32];
   for (const init of ['random', 'horizontal', 'vertical'] as const) {
+    if (quick && init === 'horizontal') continue;
     for (const window of windows) configs.push({ method: 'sjd', window, init });
   }
+  const sjd = (window: number | 'auto', init: DraftInit, redraft: Redraft): MethodConfig => ({
+    method: 'sjd',
+    window,
+    init,
+    redraft,
+  });
+  if (quick) {
+    configs.push(sjd(16, 'vertical', 'coupled'), sjd(32, 'above-distribution', 'coupled'));
+    return configs;
+  }
+  configs.push(
+    // each option alone (against sjd L=16 random)
+    sjd(16, 'random', 'coupled'),
+    sjd(16, 'above-distribution', 'independent'),
+    sjd(16, 'context-frequency', 'independent'),
+    sjd('auto', 'random', 'independent'),
+    // combined
+    sjd(16, 'vertical', 'coupled'),
+    sjd(32, 'vertical', 'coupled'),
+    sjd(16, 'above-distribution', 'coupled'),
+    sjd(32, 'above-distribution', 'coupled'),
+    sjd(32, 'context-frequency', 'coupled'),
+    sjd('auto', 'above-distribution', 'coupled'),
+  );
   return configs;
 }
 
 /** The fixed prompt set: the first held-out captions (mixing 1, 2 and 3 shapes) × seeds. */
 export function benchPrompts(quick: boolean): { captions: string[]; seeds: number[] } {
   return {
-    captions: heldOutCaptions().slice(0, quick ? 6 : 20),
+    captions: heldOutCaptions().slice(0, quick ? 6 : 16),
     seeds: quick ? [1, 2] : [1, 2, 3, 4],
   };
 }
 
 export function configLabel(c: MethodConfig): string {
-  return c.method === 'ar' ? 'ar' : `${c.method} L=${c.window}${c.init ? ` ${c.init}` : ''}`;
+  const cfg = c.cfgScale === undefined ? '' : ` (cfg ${c.cfgScale})`;
+  if (c.method === 'ar' || c.method === 'transformers.js') return `${c.method}${cfg}`;
+  const redraft = c.redraft === 'coupled' ? ' coupled' : '';
+  return `${c.method} L=${c.window}${c.init ? ` ${c.init}` : ''}${redraft}${cfg}`;
+}
+
+/** The peer comparison: our vanilla AR and transformers.js, both without CFG. */
+export function peerConfigs(): MethodConfig[] {
+  return [
+    { method: 'ar', window: 1, init: null, cfgScale: 1 },
+    { method: 'transformers.js', window: 1, init: null, cfgScale: 1 },
+  ];
 }

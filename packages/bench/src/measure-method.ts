@@ -2,7 +2,7 @@
  * Worker: measures one method on the prompt set in a fresh process, so that its peak RSS
  * and timings are its own. Prints one JSON line. Invoked by main.ts.
  */
-import { encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
+import { type DecodingMethod, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
 import { adherence, diversity, evaluateImage } from '@sjd/shapes';
 import type { MethodConfig } from './bench-plan.js';
 
@@ -25,8 +25,14 @@ export async function measureMethod(
   seeds: readonly number[],
   modelDir?: string,
 ): Promise<MethodMeasurement> {
-  const model = await OnnxLogitsProvider.load(modelDir ? { modelDir } : {});
-  const sampling = model.manifest.sampling;
+  const model = await OnnxLogitsProvider.load({
+    ...(modelDir ? { modelDir } : {}),
+    calibrate: config.window === 'auto',
+  });
+  const sampling = {
+    ...model.manifest.sampling,
+    ...(config.cfgScale === undefined ? {} : { cfgScale: config.cfgScale }),
+  };
   // Warm-up: first runs pay for JIT and onnxruntime's allocations.
   const warm = encodePrompt(model.manifest, captions[0]!);
   await generate({
@@ -59,9 +65,10 @@ export async function measureMethod(
         seed,
         sampling,
         decoding: {
-          method: config.method,
+          method: config.method as DecodingMethod,
           window: config.window,
           ...(config.init ? { init: config.init } : {}),
+          ...(config.redraft ? { redraft: config.redraft } : {}),
         },
       });
       decodeMs += performance.now() - started;
