@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { KvCache } from './kv-cache.js';
+
+/** A cache with 1 layer, 2 rows, 1 head, head size 2; slot s of row r holds [r, s]. */
+function filled(slots: number): KvCache {
+  const cache = new KvCache(2, 1, 1, 2);
+  const tensor = () => {
+    const t = new Float32Array(2 * slots * 2);
+    for (let r = 0; r < 2; r++) for (let s = 0; s < slots; s++) t.set([r, s], (r * slots + s) * 2);
+    return t;
+  };
+  cache.append([tensor(), tensor()], slots, [new Array(slots).fill(1), new Array(slots).fill(1)]);
+  return cache;
+}
+
+const slotsOf = (cache: KvCache, row: number) =>
+  Array.from({ length: cache.slots }, (_, s) => cache.tensors[0]![(row * cache.slots + s) * 2 + 1]);
+
+describe('KvCache', () => {
+  it('trim cuts every row back to the committed length', () => {
+    const cache = filled(6);
+    cache.truncate(4, 'trim');
+    expect(cache.slots).toBe(4);
+    expect(cache.length).toBe(4);
+    expect(slotsOf(cache, 0)).toEqual([0, 1, 2, 3]);
+    expect(slotsOf(cache, 1)).toEqual([0, 1, 2, 3]);
+    expect(cache.nextPosition(1)).toBe(4);
+  });
+
+  it('mask keeps the slots but stops attending to them; positions continue from the committed length', () => {
+    const cache = filled(6);
+    cache.truncate(4, 'mask');
+    expect(cache.slots).toBe(6);
+    expect(cache.length).toBe(4);
+    expect(cache.attend[0]).toEqual([1, 1, 1, 1, 0, 0]);
+    expect(cache.nextPosition(0)).toBe(4);
+    cache.compact();
+    expect(cache.slots).toBe(4);
+    expect(slotsOf(cache, 1)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('padding slots count in the length but are not attended', () => {
+    const cache = new KvCache(1, 1, 1, 1);
+    cache.append([new Float32Array(3), new Float32Array(3)], 3, [[0, 1, 1]]);
+    expect(cache.length).toBe(3);
+    expect(cache.nextPosition(0)).toBe(2);
+  });
+
+  it('refuses to grow by truncation', () => {
+    expect(() => filled(3).truncate(5, 'trim')).toThrow(RangeError);
+  });
+});
