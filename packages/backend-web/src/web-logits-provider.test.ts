@@ -110,6 +110,25 @@ describe('WebLogitsProvider (onnxruntime-web wasm, in Node)', () => {
     });
   }
 
+  it('calibrates its step costs for the automatic window, and decodes with it', async () => {
+    expect(model.calibrated).toBe(false);
+    expect(model.relativeCost(33)).toBe(2);
+    await model.calibrate();
+    expect(model.calibrated).toBe(true);
+    expect(model.relativeCost(1)).toBe(1);
+    expect(model.relativeCost(128)).toBeGreaterThan(1);
+    expect(model.relativeCost(200)).toBeGreaterThan(model.relativeCost(128) - 1e-9);
+    expect(model.activeSessions).toBe(0);
+    const p = encodePrompt(model.manifest, CAPTION);
+    const result = await generate({
+      provider: model,
+      prompt: p.conditional,
+      seed: 2,
+      decoding: { method: 'sjd', window: 'auto' },
+    });
+    expect(result.images[0]!.tokens).toHaveLength(256);
+  });
+
   it('releases sessions after completed and cancelled generations', async () => {
     const p = encodePrompt(model.manifest, CAPTION);
     await generate({ provider: model, prompt: p.conditional, seed: 1, decoding: { window: 16 } });

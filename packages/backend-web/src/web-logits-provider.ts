@@ -59,6 +59,11 @@ export interface LoadWebModelOptions {
   readonly allowSoftwareAdapter?: boolean;
   /** How rejected drafts leave the KV cache. Default `trim`. */
   readonly cacheStrategy?: CacheStrategy;
+  /**
+   * Time forward passes over blocks of 1 … 128 tokens at load, so that {@link WebLogitsProvider.relativeCost}
+   * (and with it SJD's automatic window) knows this device. Costs a second or two on wasm. Default false.
+   */
+  readonly calibrate?: boolean;
   /** Replaces `globalThis.fetch` for the model files. */
   readonly fetch?: typeof fetch;
   /** Download progress of the model files. */
@@ -176,10 +181,72 @@ export class WebLogitsProvider implements LogitsProvider {
         adapter,
         fallbackReason,
       };
-      return new WebLogitsProvider(model, decoder, imageDecoder, report, cacheStrategy);
+      const provider = new WebLogitsProvider(model, decoder, imageDecoder, report, cacheStrategy);
+      if (options.calibrate) await provider.calibrate();
+      return provider;
     } catch (error) {
       await decoder.release();
       throw error;
+    }
+  }
+
+  private costs: { blockLength: number; ms: number }[] = [];
+
+  /** Whether {@link calibrate} has measured this device. */
+  get calibrated(): boolean {
+    return this.costs.length > 0;
+  }
+
+  /**
+   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
+   * {@link calibrate} took; linear between measured lengths. Before calibration, the core's
+   * default guess. Used by SJD's automatic window.
+   */
+  relativeCost(blockLength: number): number {
+    const costs = this.costs;
+    if (costs.length === 0) return 1 + (blockLength - 1) / 32;
+    const base = costs[0]!.ms;
+    let lower = costs[0]!;
+    for (const point of costs) {
+      if (point.blockLength === blockLength) return point.ms / base;
+      if (point.blockLength > blockLength) {
+        const f = (blockLength - lower.blockLength) / (point.blockLength - lower.blockLength);
+        return (lower.ms + f * (point.ms - lower.ms)) / base;
+      }
+      lower = point;
+    }
+    const last = costs.at(-1)!;
+    const previous = costs.at(-2) ?? costs[0]!;
+    const slope = (last.ms - previous.ms) / Math.max(1, last.blockLength - previous.blockLength);
+    return (last.ms + slope * (blockLength - last.blockLength)) / base;
+  }
+
+  /**
+   * Times forward passes over blocks of 1 … 128 tokens (fastest of five, after a
+   * prompt-length prefix) for {@link relativeCost}, the way `@sjd/backend-node` does.
+   * Call it between generations, not during one.
+   */
+  async calibrate(): Promise<void> {
+    const pad = this.manifest.vocabulary.special.pad;
+    const prefix = new Int32Array(this.manifest.prompt.captionLength + 1).fill(pad);
+    const session = await this.openSession({ prefixes: [prefix, prefix] });
+    try {
+      const costs: { blockLength: number; ms: number }[] = [];
+      const base = session.length;
+      for (const blockLength of [1, 2, 4, 8, 16, 32, 64, 128]) {
+        const block = new Int32Array(blockLength).fill(this.layout.imageTokens.start);
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const started = performance.now();
+          await session.evaluate([block, block]);
+          times.push(performance.now() - started);
+          await session.truncate(base);
+        }
+        costs.push({ blockLength, ms: Math.min(...times) });
+      }
+      this.costs = costs;
+    } finally {
+      await session.dispose();
     }
   }
 
