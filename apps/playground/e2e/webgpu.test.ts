@@ -1,0 +1,93 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LaunchedChromium, launchChromium } from './launch-chromium.js';
+import {
+  ARTIFACTS,
+  DIST,
+  generateInPage,
+  openPlayground,
+  reportOf,
+  requireBuild,
+} from './playground-page.js';
+import { type StaticServer, serveStatic } from './static-server.js';
+
+/** SwiftShader runs WebGPU on the CPU, slowly: a few greedy SJD steps are enough to compare. */
+const STEPS = 3;
+const CAPTION = 'a large red circle in the centre';
+
+let server: StaticServer;
+let chromium: LaunchedChromium;
+
+beforeAll(async () => {
+  requireBuild();
+  server = await serveStatic(DIST);
+  chromium = await launchChromium({ webgpu: true });
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+describe('WebGPU in headless Chromium (--enable-unsafe-webgpu)', () => {
+  let page: Page;
+
+  it('insisting on WebGPU either runs on the adapter or shows the error and falls back', async () => {
+    page = await chromium.context.newPage();
+    await openPlayground(page, server.url, { backend: 'webgpu' });
+    const report = await reportOf(page);
+    const status = await page.locator('#backend-status').textContent();
+    if (report?.active === 'webgpu') {
+      console.log(`WebGPU ran on the adapter: ${report.adapter}`);
+      expect(report).toMatchObject({ requested: 'webgpu', fallbackReason: null });
+      expect(status).toMatch(/on WebGPU \(/);
+      expect(await page.locator('#error-panel').isHidden()).toBe(true);
+    } else {
+      console.log(`WebGPU could not start: ${report?.fallbackReason}`);
+      expect(await page.getByRole('alert').textContent()).toMatch(/WebGPU is not available/);
+      expect(report).toMatchObject({ requested: 'auto', active: 'wasm' });
+      expect(report?.fallbackReason).toBeTruthy();
+      expect(status).toMatch(/WebGPU not used/);
+    }
+  });
+
+  it('a greedy generation on WebGPU commits the same tokens as wasm', async () => {
+    const report = await reportOf(page);
+    if (report?.active !== 'webgpu') return; // the fallback was checked above
+    const request = {
+      caption: CAPTION,
+      method: 'sjd',
+      window: 16,
+      init: 'vertical',
+      seed: 1,
+      temperature: 0,
+      maxSteps: STEPS,
+    } as const;
+    const started = performance.now();
+    const onGpu = await generateInPage(page, request);
+    console.log(
+      `WebGPU: ${onGpu.committed} tokens in ${onGpu.steps} steps, ${Math.round(performance.now() - started)} ms`,
+    );
+    expect(onGpu.steps).toBe(STEPS);
+    expect(onGpu.committed).toBeGreaterThanOrEqual(STEPS);
+
+    const wasm = await chromium.context.newPage();
+    await openPlayground(wasm, server.url, { backend: 'wasm' });
+    const onCpu = await generateInPage(wasm, request);
+    expect(onGpu.tokens).toEqual(onCpu.tokens.slice(0, onGpu.tokens.length));
+    await wasm.close();
+    await page.screenshot({ path: `${ARTIFACTS}playground-webgpu.png` });
+  });
+
+  it('automatic choice passes over a software adapter and says why', async () => {
+    const auto = await chromium.context.newPage();
+    await openPlayground(auto, server.url);
+    const report = await reportOf(auto);
+    expect(report?.active).toBe('wasm');
+    expect(report?.fallbackReason).toMatch(
+      /software fallback|not available|no adapter|navigator\.gpu/,
+    );
+    expect(await auto.locator('#backend-status').textContent()).toMatch(/WebGPU not used/);
+    await auto.close();
+  });
+});
