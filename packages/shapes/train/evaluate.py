@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampling  # noqa: E402
 from data import load_dataset  # noqa: E402
 from export import load_model  # noqa: E402
+from train import heldout_loss  # noqa: E402
 
 
 def parse_settings(text):
@@ -41,35 +42,64 @@ def run(model, lay, cb, caps, texts, s, seed, folder, evaluator):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
-    ap.add_argument("--which", default="ema")
+    ap.add_argument("--which", default="ema", help="weights to compare: ema, model or ema,model")
     ap.add_argument("--heldout", required=True)
     ap.add_argument("--tok", required=True)
     ap.add_argument("--evaluator", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--settings", default="cfg=3,t=1")
     ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--sweep-n", type=int, default=0,
+                    help="compare weights x settings on the first SWEEP_N captions, then run the best on N")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--div-captions", type=int, default=16)
     ap.add_argument("--div-seeds", type=int, default=4)
     a = ap.parse_args()
     torch.set_num_threads(2)
-    model, ck = load_model(a.ckpt, a.which)
+    models = {w: load_model(a.ckpt, w) for w in a.which.split(",")}
+    ck = next(iter(models.values()))[1]
     lay = ck["layout"]
     cb = np.load(os.path.join(a.tok, "codebook.npy"))
+    weight_losses = {}
+    if len(models) > 1:  # pick the weights by teacher-forced held-out loss (cheap), not by sampling
+        ho_codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16).reshape(-1, 256)
+        _, _, ho_caps, _ = load_dataset(a.heldout, with_images=False)
+        for w, (m_, _) in models.items():
+            weight_losses[w] = heldout_loss(m_, ho_codes, ho_caps, lay, n=len(ho_codes))
+        keep = min(weight_losses, key=lambda w: weight_losses[w][0])
+        print(json.dumps({"heldoutLossByWeights": weight_losses, "chosen": keep}), flush=True)
+        models = {keep: models[keep]}
     _, _, caps, texts = load_dataset(a.heldout, with_images=False)
     caps, texts = caps[:a.n], texts[:a.n]
     work = os.path.dirname(os.path.abspath(a.out))
+    settings = parse_settings(a.settings)
+    sweep = []
+    combos = [(w, s) for w in models for s in settings]
+    if a.sweep_n and len(combos) > 1:
+        m = min(a.sweep_n, len(texts))
+        for i, (w, s) in enumerate(combos):
+            res, _, sec = run(models[w][0], lay, cb, caps[:m], texts[:m], s, a.seed,
+                              os.path.join(work, f"sweep-{i}"), a.evaluator)
+            entry = {"weights": w, "settings": s, "n": m, "seconds": sec, "adherence": res and res["adherence"],
+                     "perAttribute": res and res["perAttribute"]}
+            sweep.append(entry)
+            print(json.dumps(entry), flush=True)
+        top = max(sweep, key=lambda r: (r["adherence"] or 0))
+        combos = [(top["weights"], top["settings"])]
     results = []
-    for i, s in enumerate(parse_settings(a.settings)):
-        res, imgs, sec = run(model, lay, cb, caps, texts, s, a.seed, os.path.join(work, f"eval-{i}"), a.evaluator)
-        entry = {"settings": s, "n": len(texts), "seconds": sec, "adherence": res and res["adherence"],
+    for i, (w, s) in enumerate(combos):
+        res, imgs, sec = run(models[w][0], lay, cb, caps, texts, s, a.seed, os.path.join(work, f"eval-{i}"),
+                             a.evaluator)
+        entry = {"weights": w, "settings": s, "n": len(texts), "seconds": sec, "adherence": res and res["adherence"],
                  "perAttribute": res and res["perAttribute"]}
         results.append(entry)
         sampling.save_grid(imgs[:16], texts[:16], os.path.join(work, f"eval-{i}.png"))
         print(json.dumps(entry), flush=True)
     best = max(results, key=lambda r: (r["adherence"] or 0))
-    report = {"checkpoint": a.ckpt, "weights": a.which, "step": ck["step"], "trainSeconds": ck["train_seconds"],
-              "results": results, "best": best}
+    model = models[best["weights"]][0]
+    report = {"checkpoint": a.ckpt, "weights": best["weights"], "heldoutLossByWeights": weight_losses,
+              "step": ck["step"],
+              "trainSeconds": ck["train_seconds"], "sweep": sweep, "results": results, "best": best}
     if a.div_captions > 0 and a.div_seeds > 1:
         # the same caption under several seeds: the evaluator's diversity (mean pixel diff / 255)
         m = min(a.div_captions, len(texts))

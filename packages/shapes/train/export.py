@@ -136,6 +136,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("--which", default="ema", choices=["ema", "model"])
+    ap.add_argument("--report", default=None, help="evaluation report: export the weights it chose")
     ap.add_argument("--out", required=True, help="decoder.onnx path")
     ap.add_argument("--cases", required=True, help="parity cases JSON path")
     ap.add_argument("--heldout", required=True)
@@ -144,7 +145,11 @@ def main():
     torch.set_num_threads(2)
     from data import load_dataset
     from sampling import build_prompts
-    model, ck = load_model(a.ckpt, a.which)
+    which = a.which
+    if a.report:
+        with open(a.report) as f:
+            which = json.load(f)["weights"]
+    model, ck = load_model(a.ckpt, which)
     _, _, caps, _ = load_dataset(a.heldout, with_images=False)
     lay = ck["layout"]
     cond, unc = build_prompts(caps[:2], lay)
@@ -161,7 +166,7 @@ def main():
         doc["vq"] = {"codes": codes.astype(int).tolist(), "pixels": decode(codes, cb).reshape(-1).tolist()}
     with open(a.cases, "w") as f:
         json.dump(doc, f)
-    print(json.dumps({"onnx": a.out, "bytes": os.path.getsize(a.out), "cases": len(cases)}))
+    print(json.dumps({"weights": which, "onnx": a.out, "bytes": os.path.getsize(a.out), "cases": len(cases)}))
 
 
 if __name__ == "__main__":

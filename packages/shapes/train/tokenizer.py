@@ -1,7 +1,8 @@
 """Image tokenizer: k-means codebook over 4x4x3 patches (16x16 grid per 64x64 image).
 
-Usage: tokenizer.py fit --train DIR --heldout DIR --out CODEBOOK.npy [--codes 512]
-       (also tokenizes the train set to DIR/codes.u16 and reports held-out PSNR as JSON)
+Usage: tokenizer.py --train DIR --heldout DIR --work DIR [--codes 512] [--onnx vq-decoder.onnx]
+Writes WORK/codebook.npy, WORK/{train,heldout}_codes.u16 (uint16 [n,256]) and WORK/tokenizer.json
+(held-out reconstruction PSNR), and exports the decoder when --onnx is given.
 """
 import argparse
 import json
@@ -118,8 +119,12 @@ def main():
     ap.add_argument("--iters", type=int, default=25)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--onnx", default=None)
+    ap.add_argument("--export-only", action="store_true", help="only write --onnx from WORK/codebook.npy")
     args = ap.parse_args()
     torch.set_num_threads(2)
+    if args.export_only:
+        export_onnx(np.load(os.path.join(args.work, "codebook.npy")), args.onnx)
+        return
     sys.path.insert(0, os.path.dirname(__file__))
     from data import load_dataset
 
