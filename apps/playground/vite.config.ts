@@ -28,8 +28,8 @@ export default defineConfig(() => {
     server: { headers: ISOLATION_HEADERS },
     preview: { headers: ISOLATION_HEADERS },
     plugins: [
-      staticFilesPlugin('model/', () => modelFiles(dir)),
-      staticFilesPlugin('ort/', () => ortFiles(appRoot)),
+      staticFilesPlugin('model/', () => modelFiles(dir), ISOLATION_HEADERS),
+      staticFilesPlugin('ort/', () => ortFiles(appRoot), ISOLATION_HEADERS),
     ],
   };
 });

@@ -20,9 +20,14 @@ export interface Figures {
 /**
  * Formats a lane's figures. `baselineMsPerToken` is vanilla decoding's cost per token on
  * the same backend (from a vanilla run or the race's vanilla lane), or `null` when none
- * was measured yet; speed-up compares this lane's cost per token with it.
+ * was measured yet (the speed-up then reads `noBaseline`); speed-up compares this lane's
+ * cost per token with it.
  */
-export function formatFigures(progress: LaneProgress, baselineMsPerToken: number | null): Figures {
+export function formatFigures(
+  progress: LaneProgress,
+  baselineMsPerToken: number | null,
+  noBaseline = '–',
+): Figures {
   const { steps, tokens, lastBlock, busyMs } = progress;
   const msPerToken = tokens > 0 ? busyMs / tokens : null;
   return {
@@ -32,7 +37,10 @@ export function formatFigures(progress: LaneProgress, baselineMsPerToken: number
     stepCompression: steps > 0 ? `${(tokens / steps).toFixed(2)}×` : '–',
     time: busyMs >= 10_000 ? `${(busyMs / 1000).toFixed(1)} s` : `${Math.round(busyMs)} ms`,
     speed: msPerToken && busyMs > 0 ? `${Math.round((tokens * 1000) / busyMs)} tokens/s` : '–',
-    speedup:
-      msPerToken && baselineMsPerToken ? `${(baselineMsPerToken / msPerToken).toFixed(2)}×` : '–',
+    speedup: !baselineMsPerToken
+      ? noBaseline
+      : msPerToken
+        ? `${(baselineMsPerToken / msPerToken).toFixed(2)}×`
+        : '–',
   };
 }

@@ -9,7 +9,8 @@ const PAINT_INTERVAL_MS = 60;
 /**
  * Connects a {@link GenerationDriver} to its {@link LaneView}: after each step it updates the
  * figures, and now and then decodes the committed codes and repaints, all outside the
- * driver's busy clock. `baseline` gives vanilla's cost per token for the speed-up figure.
+ * driver's busy clock. `baseline` gives vanilla's cost per token for the speed-up figure,
+ * `noBaseline` what that figure says while there is none.
  */
 export class LaneRunner {
   private lastPaint = Number.NEGATIVE_INFINITY;
@@ -19,6 +20,7 @@ export class LaneRunner {
     readonly view: LaneView,
     private readonly provider: WebLogitsProvider,
     private readonly baseline: () => number | null,
+    private readonly noBaseline = '–',
   ) {
     const { pixelWidth, pixelHeight } = provider.manifest.image;
     view.reset(driver.layout, pixelWidth, pixelHeight);
@@ -45,7 +47,7 @@ export class LaneRunner {
   /** Updates the figures (e.g. when the other lane of a race moved the baseline). */
   showFigures(): void {
     const { driver } = this;
-    this.view.setFigures(formatFigures(driver, this.baseline()));
+    this.view.setFigures(formatFigures(driver, this.baseline(), this.noBaseline));
     this.view.summariseMap(driver.steps, driver.longestBlock);
   }
 

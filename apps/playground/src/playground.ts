@@ -170,6 +170,7 @@ export class Playground {
           view,
           provider,
           () => (settings.method === 'ar' ? null : (this.vanillaMsPerToken.get(cfg) ?? null)),
+          settings.method === 'ar' ? '1.00× (this is vanilla)' : '– (run vanilla or a race first)',
         );
         const lanes = [runner];
         await runLanes(lanes, () => {});
@@ -204,6 +205,7 @@ export class Playground {
           vanillaView,
           provider,
           () => null,
+          '1.00× (the baseline)',
         );
         const sjd = new LaneRunner(
           this.driver(provider, { ...settings, method: 'sjd' }, seed, signal),

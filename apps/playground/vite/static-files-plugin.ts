@@ -21,13 +21,20 @@ const TYPES: Record<string, string> = {
  * prefix: from their place on disk in `vite dev`, and copied into the build's output
  * folder by `vite build`, so nothing is duplicated in git. `files` is called lazily, so a
  * missing model fails the build (and shows as a load error in dev) with its own message.
+ * `headers` go on every answer in dev (the cross-origin isolation headers: a worker script
+ * without them is blocked on an isolated page).
  */
-export function staticFilesPlugin(prefix: string, files: () => StaticFile[]): Plugin {
+export function staticFilesPlugin(
+  prefix: string,
+  files: () => StaticFile[],
+  headers: Readonly<Record<string, string>> = {},
+): Plugin {
   let outDir = 'dist';
   let isBuild = false;
   const middleware: Connect.NextHandleFunction = (req, res, next) => {
     const path = (req.url ?? '').split('?')[0]!;
     if (!path.startsWith(`/${prefix}`)) return next();
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     let list: StaticFile[];
     try {
       list = files();
