@@ -108,6 +108,17 @@ describe('playground in Chromium on wasm', () => {
     await page.screenshot({ path: `${ARTIFACTS}playground-race.png`, fullPage: true });
   });
 
+  it('Escape stops a running race, and the page stays usable', async () => {
+    await page.getByRole('button', { name: 'Race vanilla vs SJD' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('#lane-vanilla [data-figure="steps"]')?.textContent) >= 3);
+    await page.keyboard.press('Escape');
+    await page.locator('#lane-vanilla[data-state="stopped"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#lane-sjd').getAttribute('data-state')).toBe('stopped');
+    expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
+    expect(await page.locator('#error-panel').isHidden()).toBe(true);
+  });
+
   it('shows a word the model does not know in the page and marks the prompt', async () => {
     const prompt = page.getByLabel('Prompt', { exact: true });
     await prompt.fill('a large red hexagon');
