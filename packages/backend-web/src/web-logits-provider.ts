@@ -53,7 +53,10 @@ export interface LoadWebModelOptions {
    * at the first load (onnxruntime-web keeps one runtime per page).
    */
   readonly wasmPaths?: string;
-  /** wasm threads. Default: up to 4 (the CPU count) on a cross-origin isolated page, else 1. Read once per page. */
+  /**
+   * wasm threads. Default: up to 4 (the CPU count) on a cross-origin isolated page, else 1.
+   * Read once per page: the first load's value holds for every later one.
+   */
   readonly threads?: number;
   /** Allow a WebGPU adapter that is a software fallback (SwiftShader) under `auto`. Default false: wasm is faster. */
   readonly allowSoftwareAdapter?: boolean;
@@ -295,9 +298,18 @@ export class WebLogitsProvider implements LogitsProvider {
   }
 }
 
-/** Sets onnxruntime-web's page-wide runtime options before its first session. */
+/**
+ * Sets onnxruntime-web's page-wide runtime options before its first session. onnxruntime-web
+ * reads them once, when its runtime starts, and then keeps the thread count it really got in
+ * `env.wasm.numThreads` (1 where the page is not cross-origin isolated); so a thread count
+ * already there is left alone, and the report reads it back.
+ */
 function configureRuntime(options: LoadWebModelOptions, isolated: boolean): void {
-  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+  if (options.wasmPaths !== undefined && ort.env.wasm.wasmPaths === undefined) {
+    ort.env.wasm.wasmPaths = options.wasmPaths;
+  }
+  const current = ort.env.wasm.numThreads;
+  if (typeof current === 'number' && Number.isInteger(current) && current > 0) return;
   const cores =
     (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
       ?.hardwareConcurrency ?? 1;
