@@ -110,7 +110,9 @@ describe('playground in Chromium on wasm', () => {
 
   it('Escape stops a running race, and the page stays usable', async () => {
     await page.getByRole('button', { name: 'Race vanilla vs SJD' }).click();
-    await page.waitForFunction(() => Number(document.querySelector('#lane-vanilla [data-figure="steps"]')?.textContent) >= 3);
+    await page.waitForFunction(
+      () => Number(document.querySelector('#lane-vanilla [data-figure="steps"]')?.textContent) >= 3,
+    );
     await page.keyboard.press('Escape');
     await page.locator('#lane-vanilla[data-state="stopped"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('#lane-sjd').getAttribute('data-state')).toBe('stopped');
@@ -135,6 +137,27 @@ describe('playground in Chromium on wasm', () => {
     expect(server.requests).toContain('/model/manifest.json');
     expect(server.requests).toContain('/ort/ort-wasm-simd-threaded.jsep.wasm');
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('playground asked for WebGPU in a browser without an adapter', () => {
+  it('shows why in the page, goes on with wasm, and the backend reports the fallback', async (context) => {
+    const gpuless = await chromium.context.newPage();
+    await openPlayground(gpuless, server.url, { backend: 'webgpu' });
+    const report = await reportOf(gpuless);
+    if (report?.active === 'webgpu') context.skip(); // this Chromium found an adapter after all
+    expect(await gpuless.getByRole('alert').textContent()).toMatch(
+      /WebGPU is not available.*adapter/,
+    );
+    expect(report).toMatchObject({ requested: 'auto', active: 'wasm' });
+    expect(report?.fallbackReason).toMatch(/adapter|navigator\.gpu/);
+    expect(await gpuless.locator('#backend-status').textContent()).toMatch(
+      /on WebAssembly.*WebGPU not used/,
+    );
+    expect(await gpuless.getByLabel('Backend').inputValue()).toBe('auto');
+    expect(await gpuless.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
+    await gpuless.screenshot({ path: `${ARTIFACTS}playground-no-webgpu.png` });
+    await gpuless.close();
   });
 });
 

@@ -20,7 +20,11 @@ describe('describeError', () => {
         message: 'WebGPU is not available: no adapter',
       }),
     );
-    expect(gpu).toMatchObject({ kind: 'execution-provider', headline: 'WebGPU is not available' });
+    expect(gpu).toMatchObject({
+      kind: 'execution-provider',
+      headline: 'WebGPU is not available',
+      detail: 'No adapter',
+    });
     const word = describeError(
       new InvalidArgumentError({ field: 'prompt', allowed: 'known words', received: 'hexagon' }),
     );

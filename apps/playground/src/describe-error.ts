@@ -23,13 +23,16 @@ export function describeError(error: unknown): ErrorDescription {
     };
   }
   if (ExecutionProviderError.isInstance(error)) {
+    const headline =
+      error.executionProvider === 'webgpu'
+        ? 'WebGPU is not available'
+        : `The ${error.executionProvider} backend is not available`;
     return {
       kind: 'execution-provider',
-      headline:
-        error.executionProvider === 'webgpu'
-          ? 'WebGPU is not available'
-          : `The ${error.executionProvider} backend is not available`,
-      detail,
+      headline,
+      detail: detail.startsWith(`${headline}: `)
+        ? capitalise(detail.slice(headline.length + 2))
+        : detail,
       hint:
         error.executionProvider === 'webgpu'
           ? 'Use a browser with WebGPU on a GPU it supports (Chrome or Edge 113+, https or localhost), or choose WebAssembly.'
@@ -45,4 +48,8 @@ export function describeError(error: unknown): ErrorDescription {
     };
   }
   return { kind: 'generation', headline: 'Something went wrong', detail, hint: null };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
