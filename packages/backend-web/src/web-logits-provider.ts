@@ -250,7 +250,8 @@ export class WebLogitsProvider implements LogitsProvider {
           if (i > 0) times.push(performance.now() - started);
           await session.truncate(base);
         }
-        costs.push({ blockLength, ms: Math.min(...times) });
+        // A longer block never costs less: timing noise must not make the profile dip.
+        costs.push({ blockLength, ms: Math.max(Math.min(...times), costs.at(-1)?.ms ?? 0) });
       }
       this.costs = costs;
     } finally {
