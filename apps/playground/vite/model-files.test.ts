@@ -1,0 +1,50 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { modelDir, modelFiles } from './model-files.js';
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sjd-model-files-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+describe('modelFiles', () => {
+  it('serves the manifest and exactly the files it names', () => {
+    const dir = folder({
+      'manifest.json': JSON.stringify({
+        files: { decoder: 'decoder.onnx', imageDecoder: 'vq.onnx' },
+      }),
+      'decoder.onnx': 'd',
+      'vq.onnx': 'v',
+      'checkpoint.pt': 'not for the browser',
+    });
+    expect(modelFiles(dir).map((f) => f.name)).toEqual([
+      'manifest.json',
+      'decoder.onnx',
+      'vq.onnx',
+    ]);
+  });
+
+  it('fails the build with a message naming the folder and the override', () => {
+    const empty = folder({});
+    expect(() => modelFiles(empty)).toThrow(/no model at .*SJD_MODEL_DIR/);
+    const missing = folder({
+      'manifest.json': JSON.stringify({ files: { decoder: 'decoder.onnx' } }),
+    });
+    expect(() => modelFiles(missing)).toThrow(/names decoder\.onnx, which is not in/);
+    const outside = folder({
+      'manifest.json': JSON.stringify({ files: { decoder: '../x.onnx' } }),
+    });
+    expect(() => modelFiles(outside)).toThrow(/outside the model folder/);
+  });
+
+  it('takes SJD_MODEL_DIR over the shipped model', () => {
+    expect(modelDir({ SJD_MODEL_DIR: '/some/model' })).toBe('/some/model');
+    expect(modelDir({})).toMatch(/packages\/shapes\/model$/);
+  });
+});
