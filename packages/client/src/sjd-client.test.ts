@@ -11,6 +11,7 @@ import {
   DraftInit,
   type GenerateRequest,
   type GenerateResponse,
+  type GenerationServiceServer,
   GenerationServiceService,
 } from './generated/sjd/v1/sjd.js';
 import { SjdClient } from './sjd-client.js';
@@ -29,7 +30,7 @@ class FakeServer {
       generate: (call: ServerWritableStream<GenerateRequest, GenerateResponse>) =>
         this.generate(call),
       listModels: (_call, callback) => callback(null, { defaultModel: this.name, models: [] }),
-    });
+    } satisfies GenerationServiceServer);
   }
 
   async start(): Promise<this> {
@@ -50,7 +51,7 @@ class FakeServer {
     if (request.prompt === 'invalid') {
       const metadata = new Metadata();
       metadata.set('sjd-field', 'sampling.top_p');
-      metadata.set('sjd-allowed', 'a number in (0, 1]');
+      metadata.set('sjd-allowed-bin', Buffer.from('an integer ≥ 0', 'utf8'));
       call.emit('error', {
         code: status.INVALID_ARGUMENT,
         details: 'Invalid sampling.top_p',
@@ -93,7 +94,12 @@ class FakeServer {
     call.write({
       event: {
         $case: 'image',
-        value: { image: 0, png: new Uint8Array([137, 80]), tokens: [5, 6, 5, 6] },
+        value: {
+          image: 0,
+          png: Buffer.from([137, 80]),
+          tokens: [5, 6, 5, 6],
+          statistics: undefined,
+        },
       },
     });
     call.write({
@@ -110,6 +116,7 @@ class FakeServer {
             coreMs: 1,
             totalMs: 2,
           },
+          timings: undefined,
         },
       },
     });
@@ -202,7 +209,7 @@ describe('SjdClient', () => {
       status: 'INVALID_ARGUMENT',
       code: 3,
       field: 'sampling.top_p',
-      allowed: 'a number in (0, 1]',
+      allowed: 'an integer ≥ 0',
     });
   });
 
@@ -230,6 +237,17 @@ describe('SjdClient', () => {
       if (event.type === 'token-block') break;
     await expect.poll(() => a.cancelled).toBe(before + 1);
     client.close();
+  });
+
+  it('close() cancels the calls in flight', async () => {
+    const client = new SjdClient({ addresses: [`127.0.0.1:${a.port}`] });
+    const before = a.cancelled;
+    const error = await failure(async () => {
+      for await (const event of client.generate({ prompt: 'slow' }))
+        if (event.type === 'token-block') client.close();
+    });
+    expect(error).toMatchObject({ status: 'CANCELLED' });
+    await expect.poll(() => a.cancelled).toBe(before + 1);
   });
 
   it('a timeout ends the call with DEADLINE_EXCEEDED', async () => {

@@ -8,7 +8,7 @@ import {
 import { channelTarget } from './channel-target.js';
 import type { GenerationEvent } from './client-events.js';
 import { type GenerateParams, toGenerateRequest } from './generate-params.js';
-import { GenerationServiceClient } from './generated/sjd/v1/sjd.js';
+import { GenerationServiceClient, type ListModelsResponse } from './generated/sjd/v1/sjd.js';
 import type { ModelList } from './model-info.js';
 import { SjdClientError } from './sjd-client-error.js';
 import { toGenerationEvent } from './to-generation-event.js';
@@ -55,6 +55,7 @@ export class SjdClient {
   /** The gRPC target the channel resolves. */
   readonly target: string;
   private readonly client: GenerationServiceClient;
+  private readonly calls = new Set<{ cancel(): void }>();
 
   constructor(options: SjdClientOptions) {
     if ((options.addresses === undefined) === (options.target === undefined)) {
@@ -91,6 +92,7 @@ export class SjdClient {
     signal?.throwIfAborted();
     const request = toGenerateRequest(params);
     const call = this.client.generate(request, new Metadata(), callOptions(settings));
+    this.calls.add(call);
     const cancel = () => call.cancel();
     signal?.addEventListener('abort', cancel, { once: true });
     try {
@@ -103,6 +105,7 @@ export class SjdClient {
       throw toRpcError(error);
     } finally {
       signal?.removeEventListener('abort', cancel);
+      this.calls.delete(call);
       call.cancel();
     }
   }
@@ -118,33 +121,39 @@ export class SjdClient {
         callOptions(settings),
         (error, response) => {
           signal?.removeEventListener('abort', cancel);
+          this.calls.delete(call);
           if (signal?.aborted) reject(signal.reason);
           else if (error) reject(toRpcError(error));
-          else {
-            resolve({
-              defaultModel: response.defaultModel,
-              models: response.models.map((m) => ({
-                ...m,
-                recommendedSampling: {
-                  temperature: m.recommendedSampling?.temperature ?? 1,
-                  topK: m.recommendedSampling?.topK ?? 0,
-                  topP: m.recommendedSampling?.topP ?? 1,
-                  cfgScale: m.recommendedSampling?.cfgScale ?? 1,
-                },
-              })),
-            });
-          }
+          else resolve(toModelList(response));
         },
       );
+      this.calls.add(call);
       const cancel = () => call.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 
-  /** Closes the channel; calls in flight are cancelled. */
+  /** Cancels the calls in flight (they throw CANCELLED) and closes the channel. */
   close(): void {
+    for (const call of this.calls) call.cancel();
+    this.calls.clear();
     this.client.close();
   }
+}
+
+function toModelList(response: ListModelsResponse): ModelList {
+  return {
+    defaultModel: response.defaultModel,
+    models: response.models.map((m) => ({
+      ...m,
+      recommendedSampling: {
+        temperature: m.recommendedSampling?.temperature ?? 1,
+        topK: m.recommendedSampling?.topK ?? 0,
+        topP: m.recommendedSampling?.topP ?? 1,
+        cfgScale: m.recommendedSampling?.cfgScale ?? 1,
+      },
+    })),
+  };
 }
 
 function callOptions(settings: CallSettings): Partial<CallOptions> {
