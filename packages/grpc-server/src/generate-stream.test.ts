@@ -1,0 +1,279 @@
+import { createRequire } from 'node:module';
+import { PassThrough } from 'node:stream';
+import {
+  credentials,
+  loadPackageDefinition,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { encodePng, encodePrompt, generate, type OnnxLogitsProvider } from '@sjd/backend-node';
+import { SjdClient, type SjdRpcError } from '@sjd/client';
+import { service as healthService } from 'grpc-health-check';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerLogRecord } from './server-log.js';
+import { jsonLineLogger } from './server-log.js';
+import { GENERATION_SERVICE_NAME, SjdGrpcServer } from './sjd-grpc-server.js';
+import {
+  CAPTION,
+  CHEAP,
+  collect,
+  failure,
+  loadTestModel,
+  startTestServer,
+  type TestServer,
+} from './test-support/test-server.js';
+
+let model: OnnxLogitsProvider;
+let t: TestServer;
+beforeAll(async () => {
+  model = await loadTestModel();
+  t = await startTestServer({ models: [model] });
+});
+afterAll(async () => {
+  await t?.close();
+  await model?.release();
+});
+
+type HealthClient = {
+  check(
+    request: { service: string },
+    callback: (e: ServiceError | null, r: { status: string | number }) => void,
+  ): void;
+  close(): void;
+};
+
+function healthClient(port: number): HealthClient {
+  const Client = makeGenericClientConstructor(healthService, 'Health');
+  return new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as HealthClient;
+}
+
+function healthOf(client: HealthClient, service: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    client.check({ service }, (error, response) =>
+      error ? reject(error) : resolve(String(response.status)),
+    ),
+  );
+}
+
+describe('health', () => {
+  it('says NOT_SERVING until the model is loaded, then SERVING; Generate is UNAVAILABLE meanwhile', async () => {
+    let provide: (models: OnnxLogitsProvider[]) => void = () => {};
+    const models = new Promise<OnnxLogitsProvider[]>((resolve) => (provide = resolve));
+    const server = new SjdGrpcServer({ models, log: () => {} });
+    const port = await server.listen({ host: '127.0.0.1', port: 0 });
+    const health = healthClient(port);
+    const client = new SjdClient({ addresses: [`127.0.0.1:${port}`] });
+    try {
+      expect(await healthOf(health, '')).toMatch(/NOT_SERVING|2/);
+      expect(await healthOf(health, GENERATION_SERVICE_NAME)).toMatch(/NOT_SERVING|2/);
+      const error = (await failure(() =>
+        collect(client.generate({ prompt: CAPTION, ...CHEAP })),
+      )) as SjdRpcError;
+      expect(error.status).toBe('UNAVAILABLE');
+      expect((await failure(() => client.listModels())) as SjdRpcError).toMatchObject({
+        status: 'UNAVAILABLE',
+      });
+      provide([model]);
+      await server.ready();
+      expect(await healthOf(health, '')).toMatch(/^(SERVING|1)$/);
+      expect(await healthOf(health, GENERATION_SERVICE_NAME)).toMatch(/^(SERVING|1)$/);
+      expect((await collect(client.generate({ prompt: CAPTION, ...CHEAP }))).at(-1)?.type).toBe(
+        'generation-done',
+      );
+    } finally {
+      health.close();
+      client.close();
+      await server.shutdown(0);
+    }
+  });
+});
+
+describe('Generate', () => {
+  it('streams start, one block per step, previews, the PNG and a summary, equal to in-process generation', async () => {
+    const events = await collect(
+      t.client.generate({
+        prompt: CAPTION,
+        seed: 7,
+        previewEvery: 4,
+        decoding: { method: 'sjd', window: 16, init: 'vertical' },
+      }),
+    );
+    const start = events[0]!;
+    if (start.type !== 'generation-start') throw new Error(`first event is ${start.type}`);
+    const { gridWidth, gridHeight, pixelWidth, pixelHeight } = model.manifest.image;
+    expect(start).toMatchObject({
+      seed: 7,
+      model: model.manifest.name,
+      gridWidth,
+      gridHeight,
+      pixelWidth,
+      pixelHeight,
+      images: 1,
+      method: 'sjd',
+      window: 16,
+      init: 'vertical',
+    });
+    expect(start.sampling).toEqual(model.manifest.sampling);
+
+    const blocks = events.filter((e) => e.type === 'token-block');
+    const previews = events.filter((e) => e.type === 'image-preview');
+    const done = events.filter((e) => e.type === 'image-done');
+    const summary = events.at(-1)!;
+    if (summary.type !== 'generation-done' || done.length !== 1)
+      throw new Error('no summary or image');
+    expect(events.map((e) => e.type).indexOf('image-done')).toBe(events.length - 2);
+    // Blocks tile the sequence in order; the image's tokens are exactly what they committed.
+    let position = 0;
+    for (const [step, block] of blocks.entries()) {
+      expect([block.image, block.step, block.start]).toEqual([0, step, position]);
+      expect(block.tokens.length).toBeGreaterThanOrEqual(1);
+      position += block.tokens.length;
+    }
+    expect(position).toBe(start.sequenceLength);
+    expect(Array.from(done[0]!.tokens)).toEqual(blocks.flatMap((b) => Array.from(b.tokens)));
+    expect(previews.length).toBe(Math.floor((blocks.length - 1) / 4));
+    for (const preview of previews)
+      expect(PNG.sync.read(Buffer.from(preview.png)).width).toBe(pixelWidth);
+    expect(summary.statistics.steps).toBe(blocks.length);
+    expect(summary.statistics.stepCompression).toBeCloseTo(start.sequenceLength / blocks.length);
+    expect(summary.timings.firstBlockMs).toBeGreaterThan(0);
+    expect(summary.timings.totalMs).toBeGreaterThanOrEqual(summary.timings.firstBlockMs);
+
+    // The same request in process: same tokens, byte-identical PNG.
+    const prompt = encodePrompt(model.manifest, CAPTION);
+    const local = await generate({
+      provider: model,
+      prompt: prompt.conditional,
+      unconditionalPrompt: prompt.unconditional,
+      seed: 7,
+      sampling: model.manifest.sampling,
+      decoding: { method: 'sjd', window: 16, init: 'vertical' },
+    });
+    expect(Array.from(done[0]!.tokens)).toEqual(Array.from(local.images[0]!.tokens));
+    const png = encodePng(await model.decodeImage(local.images[0]!.codes), pixelWidth, pixelHeight);
+    expect(Buffer.from(done[0]!.png).equals(png)).toBe(true);
+  });
+
+  it('generates several images in order from one request and reports a random seed it can replay', async () => {
+    const events = await collect(t.client.generate({ prompt: CAPTION, images: 2, ...CHEAP }));
+    const start = events[0]!;
+    if (start.type !== 'generation-start') throw new Error('no start');
+    expect(Number.isSafeInteger(start.seed)).toBe(true);
+    expect(start.warnings).toEqual([expect.stringMatching(/greedy/)]);
+    const images = events.filter((e) => e.type === 'image-done');
+    expect(images.map((e) => e.image)).toEqual([0, 1]);
+    const firstOfImage1 = events.findIndex((e) => e.type === 'token-block' && e.image === 1);
+    expect(events.findIndex((e) => e.type === 'image-done')).toBeLessThan(firstOfImage1);
+    const replay = await collect(
+      t.client.generate({ prompt: CAPTION, images: 2, seed: start.seed, ...CHEAP }),
+    );
+    expect(replay.filter((e) => e.type === 'image-done').map((e) => Array.from(e.tokens))).toEqual(
+      images.map((e) => Array.from(e.tokens)),
+    );
+  });
+});
+
+describe('ListModels and reflection', () => {
+  it('lists the model with its words and recommended sampling', async () => {
+    const list = await t.client.listModels();
+    expect(list.defaultModel).toBe(model.manifest.name);
+    expect(list.models).toHaveLength(1);
+    expect(list.models[0]).toMatchObject({
+      name: model.manifest.name,
+      gridWidth: model.manifest.image.gridWidth,
+      vocabularySize: model.manifest.vocabulary.size,
+      words: model.manifest.textTokenizer.words,
+      maxCaptionWords: model.manifest.prompt.captionLength,
+      recommendedSampling: model.manifest.sampling,
+    });
+  });
+
+  it('answers server reflection (grpc.reflection.v1) with the services and their descriptors', async () => {
+    const require = createRequire(import.meta.url);
+    const protoRoot = require
+      .resolve('@grpc/reflection/package.json')
+      .replace(/package\.json$/, 'build/proto');
+    const definition = loadSync('grpc/reflection/v1/reflection.proto', {
+      includeDirs: [protoRoot],
+    });
+    const grpcPackage = loadPackageDefinition(definition) as unknown as {
+      grpc: {
+        reflection: {
+          v1: { ServerReflection: new (target: string, c: unknown) => ReflectionClient };
+        };
+      };
+    };
+    type ReflectionCall = NodeJS.ReadWriteStream & { write(message: object): boolean; end(): void };
+    type ReflectionClient = { serverReflectionInfo(): ReflectionCall; close(): void };
+    const client = new grpcPackage.grpc.reflection.v1.ServerReflection(
+      `127.0.0.1:${t.port}`,
+      credentials.createInsecure(),
+    );
+    const call = client.serverReflectionInfo();
+    const answers: {
+      listServicesResponse?: { service: { name: string }[] };
+      fileDescriptorResponse?: { fileDescriptorProto: Buffer[] };
+    }[] = [];
+    call.on('data', (answer) => answers.push(answer));
+    const ended = new Promise((resolve, reject) => call.on('end', resolve).on('error', reject));
+    call.write({ listServices: '*' });
+    call.write({ fileContainingSymbol: 'sjd.v1.GenerationService' });
+    call.write({ fileContainingSymbol: 'grpc.health.v1.Health' });
+    call.end();
+    await ended;
+    client.close();
+    const names = answers[0]?.listServicesResponse?.service.map((s) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['sjd.v1.GenerationService', 'grpc.health.v1.Health']),
+    );
+    expect(answers[1]?.fileDescriptorResponse?.fileDescriptorProto.length).toBeGreaterThan(0);
+    expect(
+      Buffer.concat(answers[1]!.fileDescriptorResponse!.fileDescriptorProto).toString('latin1'),
+    ).toContain('GenerateRequest');
+    expect(answers[2]?.fileDescriptorResponse?.fileDescriptorProto.length).toBeGreaterThan(0);
+  });
+});
+
+describe('logs', () => {
+  it('writes one record per request with its outcome and timings', async () => {
+    const before = t.requests().length;
+    await collect(t.client.generate({ prompt: CAPTION, seed: 3, ...CHEAP }));
+    await failure(() => collect(t.client.generate({ prompt: CAPTION, sampling: { topP: 2 } })));
+    const [ok, bad] = t.requests().slice(before);
+    expect(ok).toMatchObject({
+      kind: 'request',
+      method: '/sjd.v1.GenerationService/Generate',
+      outcome: 'OK',
+      model: model.manifest.name,
+      seed: 3,
+      images: 1,
+      decoding: 'jacobi L=64 vertical',
+    });
+    expect(ok!.steps).toBeGreaterThan(0);
+    expect(ok!.firstBlockMs).toBeGreaterThan(0);
+    expect(ok!.totalMs).toBeGreaterThanOrEqual(ok!.firstBlockMs!);
+    expect(ok!.queueMs).toBeGreaterThanOrEqual(0);
+    expect(bad).toMatchObject({ outcome: 'INVALID_ARGUMENT', field: 'sampling.top_p' });
+  });
+
+  it('the default logger writes one JSON line per record', () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
+    const record: ServerLogRecord = {
+      kind: 'request',
+      time: 'now',
+      method: '/m',
+      peer: 'p',
+      outcome: 'OK',
+      totalMs: 1,
+    };
+    jsonLineLogger(out)(record);
+    jsonLineLogger(out)(record);
+    const lines = chunks.join('').split('\n');
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0]!)).toEqual(record);
+  });
+});

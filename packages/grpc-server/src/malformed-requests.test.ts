@@ -1,0 +1,144 @@
+import {
+  type ClientReadableStream,
+  credentials,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import type { OnnxLogitsProvider } from '@sjd/backend-node';
+import type { GenerateParams, SjdRpcError } from '@sjd/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  GenerationServiceClient,
+  GenerationServiceService,
+} from './generated/sjd/v1/sjd.js';
+import {
+  CAPTION,
+  CHEAP,
+  collect,
+  failure,
+  loadTestModel,
+  startTestServer,
+  type TestServer,
+} from './test-support/test-server.js';
+
+let model: OnnxLogitsProvider;
+let t: TestServer;
+beforeAll(async () => {
+  model = await loadTestModel();
+  t = await startTestServer({ models: [model], maxImagesPerRequest: 4 });
+});
+afterAll(async () => {
+  await t?.close();
+  await model?.release();
+});
+
+const many = Array.from({ length: 60 }, () => 'circle').join(' ');
+
+/** Requests the typed client sends as they are; the server must name the field. */
+const viaClient: [string, string, string, Partial<GenerateParams>][] = [
+  ['an empty prompt', 'INVALID_ARGUMENT', 'prompt', { prompt: '' }],
+  ['a word the model does not know', 'INVALID_ARGUMENT', 'prompt', { prompt: 'a large zebra' }],
+  ['a prompt longer than the model reads', 'INVALID_ARGUMENT', 'prompt', { prompt: many }],
+  [
+    'a negative temperature',
+    'INVALID_ARGUMENT',
+    'sampling.temperature',
+    { sampling: { temperature: -1 } },
+  ],
+  [
+    'a NaN temperature',
+    'INVALID_ARGUMENT',
+    'sampling.temperature',
+    { sampling: { temperature: Number.NaN } },
+  ],
+  ['a negative top-k', 'INVALID_ARGUMENT', 'sampling.top_k', { sampling: { topK: -3 } }],
+  ['top-p 0', 'INVALID_ARGUMENT', 'sampling.top_p', { sampling: { topP: 0 } }],
+  ['top-p above 1', 'INVALID_ARGUMENT', 'sampling.top_p', { sampling: { topP: 1.5 } }],
+  [
+    'an infinite CFG scale',
+    'INVALID_ARGUMENT',
+    'sampling.cfg_scale',
+    { sampling: { cfgScale: Number.POSITIVE_INFINITY } },
+  ],
+  ['window 0', 'INVALID_ARGUMENT', 'decoding.window', { decoding: { window: 0 } }],
+  ['a window above 1024', 'INVALID_ARGUMENT', 'decoding.window', { decoding: { window: 5000 } }],
+  ['0 images', 'INVALID_ARGUMENT', 'images', { images: 0 }],
+  ['negative images', 'INVALID_ARGUMENT', 'images', { images: -2 }],
+  ['more images than the server allows', 'INVALID_ARGUMENT', 'images', { images: 5 }],
+  ['a seed beyond 2^53', 'INVALID_ARGUMENT', 'seed', { seed: 2 ** 60 }],
+  ['a negative preview interval', 'INVALID_ARGUMENT', 'preview_every', { previewEvery: -1 }],
+  ['an unknown model', 'NOT_FOUND', 'model', { model: 'no-such-model' }],
+];
+
+function rawGenerate(request: GenerateRequest): Promise<ServiceError> {
+  const client = new GenerationServiceClient(t.address, credentials.createInsecure());
+  return expectError(client.generate(request)).finally(() => client.close());
+}
+
+function expectError(call: ClientReadableStream<unknown>): Promise<ServiceError> {
+  return new Promise((resolve, reject) => {
+    call.on('data', () => {});
+    call.on('error', resolve);
+    call.on('end', () => reject(new Error('the call succeeded')));
+  });
+}
+
+describe('malformed requests', () => {
+  it.each(viaClient)('%s → %s naming %s', async (_, status, field, params) => {
+    const error = (await failure(() =>
+      collect(t.client.generate({ prompt: CAPTION, ...CHEAP, ...params })),
+    )) as SjdRpcError;
+    expect(error.name).toBe('SjdRpcError');
+    expect([error.status, error.field]).toEqual([status, field]);
+    expect(error.details).toContain(field === 'prompt' ? 'prompt' : field);
+    if (status === 'INVALID_ARGUMENT') expect(error.allowed).toBeTruthy();
+  });
+
+  it.each([
+    ['decoding.method', { decoding: { method: 42, init: 0 } }],
+    ['decoding.init', { decoding: { method: 0, init: 9 } }],
+  ])('an unknown enum value → INVALID_ARGUMENT naming %s', async (field, fields) => {
+    const error = await rawGenerate({
+      model: '',
+      prompt: CAPTION,
+      previewEvery: 0,
+      ...fields,
+    } as GenerateRequest);
+    expect(error.code).toBe(3);
+    expect(error.details).toContain(field);
+    expect(error.metadata.get('sjd-field')).toEqual([field]);
+  });
+
+  it('bytes that are no GenerateRequest → INVALID_ARGUMENT naming the request', async () => {
+    const definition = {
+      generate: {
+        ...GenerationServiceService.generate,
+        requestSerialize: (bytes: Buffer) => bytes,
+      },
+    };
+    const Raw = makeGenericClientConstructor(definition, 'Raw');
+    const client = new Raw(t.address, credentials.createInsecure()) as unknown as {
+      generate(bytes: Buffer): ClientReadableStream<GenerateResponse>;
+      close(): void;
+    };
+    const error = await expectError(
+      client.generate(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])),
+    );
+    client.close();
+    expect(error.code).toBe(3);
+    expect(error.metadata.get('sjd-field')).toEqual(['request']);
+  });
+
+  it('after all of them the server still serves, logged every one, and holds no session', async () => {
+    const events = await collect(t.client.generate({ prompt: CAPTION, ...CHEAP }));
+    expect(events.at(-1)?.type).toBe('generation-done');
+    const outcomes = t.requests().map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'INVALID_ARGUMENT')).toHaveLength(viaClient.length - 1 + 3);
+    expect(outcomes.filter((o) => o === 'NOT_FOUND')).toHaveLength(1);
+    expect(outcomes.at(-1)).toBe('OK');
+    expect(model.activeSessions).toBe(0);
+    expect(t.server.activeGenerations).toBe(0);
+  });
+});

@@ -1,0 +1,275 @@
+import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { InvalidArgumentError } from '@sjd/backend-node';
+import { shippedModelDir } from '@sjd/shapes';
+import { HealthImplementation, service as healthService } from 'grpc-health-check';
+import { handleGenerate } from './generate-handler.js';
+import { descriptorSetBase64 } from './generated/descriptor-set.js';
+import { type GenerationServiceServer, GenerationServiceService } from './generated/sjd/v1/sjd.js';
+import { GenerationSlots } from './generation-slots.js';
+import type { ImageModel } from './image-model.js';
+import { loadModelFolders } from './load-model-folders.js';
+import { ModelRegistry } from './model-registry.js';
+import { RpcError } from './rpc-error.js';
+import { jsonLineLogger, type ServerLogger } from './server-log.js';
+import { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
+import { tolerantDeserializer } from './tolerant-deserializer.js';
+
+/** How long shutdown waits for connections to close by themselves once every generation is done. */
+const FLUSH_MS = 1000;
+
+/** The fully-qualified name of the service, as health checks and reflection know it. */
+export const GENERATION_SERVICE_NAME = 'sjd.v1.GenerationService';
+
+/**
+ * The SJD gRPC server: `sjd.v1.GenerationService` plus the standard `grpc.health.v1`
+ * health service (NOT_SERVING until the models are loaded, and again while stopping) and
+ * server reflection, so grpcurl and other languages' tools work without the .proto files.
+ *
+ * @example
+ * const server = new SjdGrpcServer({ maxConcurrent: 2 });
+ * const port = await server.listen({ port: 50051 });
+ * await server.ready();
+ * process.once('SIGTERM', () => server.shutdown());
+ */
+export class SjdGrpcServer {
+  private readonly server: Server;
+  private readonly health: HealthImplementation;
+  private readonly registry = new ModelRegistry();
+  private readonly slots: GenerationSlots;
+  private readonly log: ServerLogger;
+  private readonly maxImages: number;
+  private readonly graceMs: number;
+  private readonly controllers = new Set<AbortController>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private ownedModels: readonly ImageModel[] = [];
+  private loading: Promise<void> | undefined;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: SjdServerOptions = {}) {
+    const maxConcurrent = positiveInteger(
+      'maxConcurrent',
+      options.maxConcurrent ?? SERVER_DEFAULTS.maxConcurrent,
+      1,
+    );
+    const maxQueue = positiveInteger('maxQueue', options.maxQueue ?? SERVER_DEFAULTS.maxQueue, 0);
+    this.maxImages = positiveInteger(
+      'maxImagesPerRequest',
+      options.maxImagesPerRequest ?? SERVER_DEFAULTS.maxImagesPerRequest,
+      1,
+    );
+    this.graceMs = positiveInteger(
+      'shutdownGraceMs',
+      options.shutdownGraceMs ?? SERVER_DEFAULTS.shutdownGraceMs,
+      0,
+    );
+    this.slots = new GenerationSlots(maxConcurrent, maxQueue);
+    this.log = options.log ?? jsonLineLogger();
+    this.server = new Server(options.channelOptions);
+    this.health = new HealthImplementation({
+      '': 'NOT_SERVING',
+      [GENERATION_SERVICE_NAME]: 'NOT_SERVING',
+    });
+    this.health.addToServer(this.server);
+    const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
+    // Reflection indexes the files of message types; the health request type brings health.proto.
+    const healthFile = { 'grpc.health.v1.HealthCheckRequest': healthService['Check']!.requestType };
+    new ReflectionService({ ...descriptors, ...healthFile }).addToServer(this.server);
+    const service = {
+      ...GenerationServiceService,
+      generate: {
+        ...GenerationServiceService.generate,
+        requestDeserialize: tolerantDeserializer(
+          GenerationServiceService.generate.requestDeserialize,
+        ),
+      },
+    };
+    this.server.addService(service, this.handlers());
+  }
+
+  /**
+   * Binds `host:port` (default `127.0.0.1`, port 0 = any free port), starts serving and
+   * starts loading the models. Resolves with the bound port; {@link ready} tells when the
+   * models are loaded.
+   */
+  async listen(address: { host?: string; port?: number } = {}): Promise<number> {
+    const host = address.host ?? '127.0.0.1';
+    const target = `${host.includes(':') ? `[${host}]` : host}:${address.port ?? 0}`;
+    const port = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(target, ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    this.log({ kind: 'server', time: new Date().toISOString(), event: 'listening', host, port });
+    this.loading ??= this.loadModels();
+    this.loading.catch(() => {});
+    return port;
+  }
+
+  /** Resolves once the models are loaded and health says SERVING; rejects if loading failed. */
+  ready(): Promise<void> {
+    if (!this.loading) return Promise.reject(new Error('Call listen() first.'));
+    return this.loading;
+  }
+
+  /** Generations decoding now. */
+  get activeGenerations(): number {
+    return this.slots.active;
+  }
+
+  /** Generations waiting for a slot now. */
+  get queuedGenerations(): number {
+    return this.slots.queued;
+  }
+
+  /** The models being served (empty until loaded). */
+  get models(): readonly ImageModel[] {
+    return this.registry.all();
+  }
+
+  /**
+   * Stops: health says NOT_SERVING, no new calls are accepted, running streams get
+   * `graceMs` (default: the `shutdownGraceMs` option) to finish, then they are cancelled
+   * with UNAVAILABLE; finally the models the server loaded are released. Idempotent.
+   */
+  shutdown(graceMs: number = this.graceMs): Promise<void> {
+    this.stopped ??= this.stop(graceMs);
+    return this.stopped;
+  }
+
+  private async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.health.setStatus('', 'NOT_SERVING');
+    this.health.setStatus(GENERATION_SERVICE_NAME, 'NOT_SERVING');
+    this.log({
+      kind: 'server',
+      time: new Date().toISOString(),
+      event: 'stopping',
+      running: this.slots.active,
+      queued: this.slots.queued,
+      graceMs,
+    });
+    // Refuses new calls; resolves once every connection has closed by itself.
+    const closed = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace'>(
+      (resolve) => (timer = setTimeout(() => resolve('grace'), graceMs)),
+    );
+    const finished = Promise.allSettled([...this.inFlight]).then(() => 'finished' as const);
+    if ((await Promise.race([finished, graceOver])) === 'grace') {
+      this.log({
+        kind: 'server',
+        time: new Date().toISOString(),
+        event: 'grace-expired',
+        cancelling: this.controllers.size,
+      });
+      const reason = new RpcError({
+        code: status.UNAVAILABLE,
+        message: 'The server is shutting down; retry on another replica.',
+      });
+      for (const controller of this.controllers) controller.abort(reason);
+      await Promise.allSettled([...this.inFlight]);
+    }
+    clearTimeout(timer);
+    // Let the last messages and statuses flush; whatever is still open after that
+    // (health Watch streams, reflection) is closed.
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, FLUSH_MS).unref())]);
+    this.server.forceShutdown();
+    await this.loading?.catch(() => {});
+    await Promise.allSettled(this.ownedModels.map((m) => m.release?.()));
+    this.log({ kind: 'server', time: new Date().toISOString(), event: 'stopped' });
+  }
+
+  private async loadModels(): Promise<void> {
+    const started = performance.now();
+    try {
+      let models: readonly ImageModel[];
+      if (this.options.models) {
+        models = await this.options.models;
+      } else {
+        models = await loadModelFolders(
+          this.options.modelDirs ?? [shippedModelDir],
+          this.options.loadOptions,
+        );
+        this.ownedModels = models;
+      }
+      this.registry.register(models);
+    } catch (error) {
+      this.log({
+        kind: 'server',
+        time: new Date().toISOString(),
+        event: 'model-load-failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+    if (this.stopping) return;
+    this.health.setStatus('', 'SERVING');
+    this.health.setStatus(GENERATION_SERVICE_NAME, 'SERVING');
+    this.log({
+      kind: 'server',
+      time: new Date().toISOString(),
+      event: 'models-loaded',
+      models: this.registry.all().map((m) => m.manifest.name),
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  private handlers(): GenerationServiceServer {
+    const server = this;
+    const context = {
+      models: this.registry,
+      slots: this.slots,
+      maxImages: this.maxImages,
+      log: this.log,
+      get stopping() {
+        return server.stopping;
+      },
+      track: (controller: AbortController) => {
+        this.controllers.add(controller);
+        return () => this.controllers.delete(controller);
+      },
+    };
+    return {
+      generate: (call) => {
+        const done = handleGenerate(call, context).catch(() => {});
+        this.inFlight.add(done);
+        void done.finally(() => this.inFlight.delete(done));
+      },
+      listModels: (call, callback) => {
+        const received = performance.now();
+        let outcome = 'OK';
+        let message: string | undefined;
+        try {
+          this.registry.resolve('');
+          callback(null, this.registry.describe());
+        } catch (error) {
+          const failure = RpcError.isInstance(error)
+            ? error
+            : new RpcError({ code: status.INTERNAL, message: String(error) });
+          outcome = failure.statusName;
+          message = failure.message;
+          callback(failure.toServiceError());
+        }
+        this.log({
+          kind: 'request',
+          time: new Date().toISOString(),
+          method: call.getPath(),
+          peer: call.getPeer(),
+          outcome,
+          ...(message === undefined ? {} : { message }),
+          totalMs: Math.round((performance.now() - received) * 10) / 10,
+        });
+      },
+    };
+  }
+}
+
+function positiveInteger(field: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError({ field, allowed: `an integer ≥ ${min}`, received: value });
+  }
+  return value;
+}

@@ -1,0 +1,71 @@
+import { OnnxLogitsProvider } from '@sjd/backend-node';
+import { type GenerationEvent, SjdClient } from '@sjd/client';
+import { shippedModelDir } from '@sjd/shapes';
+import type { RequestLogRecord, ServerLogRecord } from '../server-log.js';
+import type { SjdServerOptions } from '../server-options.js';
+import { SjdGrpcServer } from '../sjd-grpc-server.js';
+
+/** The model folder the tests run on: the shipped model, or `SJD_MODEL_DIR`. */
+export const testModelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
+
+/** A caption every model of the shapes world knows. */
+export const CAPTION = 'a large red circle in the centre';
+
+/** A request that costs few steps (greedy Jacobi, a wide window, spatial init). */
+export const CHEAP = { decoding: { method: 'jacobi', window: 64, init: 'vertical' } } as const;
+
+/** Loads the test model once per test file. */
+export function loadTestModel(): Promise<OnnxLogitsProvider> {
+  return OnnxLogitsProvider.load({ modelDir: testModelDir });
+}
+
+/** A server on loopback, port 0, with a client and the log records it wrote. */
+export interface TestServer {
+  readonly server: SjdGrpcServer;
+  readonly port: number;
+  readonly address: string;
+  readonly client: SjdClient;
+  readonly logs: ServerLogRecord[];
+  /** The `request` records so far. */
+  requests(): RequestLogRecord[];
+  close(): Promise<void>;
+}
+
+/** Starts a server (never on a non-loopback address) and waits for its models. */
+export async function startTestServer(options: SjdServerOptions): Promise<TestServer> {
+  const logs: ServerLogRecord[] = [];
+  const server = new SjdGrpcServer({ log: (record) => logs.push(record), ...options });
+  const port = await server.listen({ host: '127.0.0.1', port: 0 });
+  await server.ready();
+  const address = `127.0.0.1:${port}`;
+  const client = new SjdClient({ addresses: [address] });
+  return {
+    server,
+    port,
+    address,
+    client,
+    logs,
+    requests: () => logs.filter((r): r is RequestLogRecord => r.kind === 'request'),
+    close: async () => {
+      client.close();
+      await server.shutdown(0);
+    },
+  };
+}
+
+/** All events of a stream. */
+export async function collect(events: AsyncIterable<GenerationEvent>): Promise<GenerationEvent[]> {
+  const all: GenerationEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+/** The error a call fails with (fails the test if it succeeds). */
+export async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -1,0 +1,84 @@
+import type {
+  DecodingStatistics as CoreStatistics,
+  GenerationStartEvent,
+  TokenBlockEvent,
+} from '@sjd/backend-node';
+import {
+  type DecodingStatistics,
+  type GenerateResponse,
+  DraftInit as ProtoInit,
+  DecodingMethod as ProtoMethod,
+} from './generated/sjd/v1/sjd.js';
+import type { ImageModel } from './image-model.js';
+import type { EffectiveSampling } from './to-generate-options.js';
+
+const METHODS = {
+  ar: ProtoMethod.DECODING_METHOD_AR,
+  jacobi: ProtoMethod.DECODING_METHOD_JACOBI,
+  sjd: ProtoMethod.DECODING_METHOD_SJD,
+};
+const INITS = {
+  random: ProtoInit.DRAFT_INIT_RANDOM,
+  horizontal: ProtoInit.DRAFT_INIT_HORIZONTAL,
+  vertical: ProtoInit.DRAFT_INIT_VERTICAL,
+};
+
+/** The `start` message for a core `generation-start` event. */
+export function startResponse(
+  event: GenerationStartEvent,
+  model: ImageModel,
+  sampling: EffectiveSampling,
+): GenerateResponse {
+  const { image } = model.manifest;
+  return {
+    event: {
+      $case: 'start',
+      value: {
+        seed: BigInt(event.seed),
+        model: model.manifest.name,
+        gridWidth: event.gridWidth,
+        gridHeight: event.gridHeight,
+        sequenceLength: event.sequenceLength,
+        pixelWidth: image.pixelWidth,
+        pixelHeight: image.pixelHeight,
+        images: event.images,
+        method:
+          METHODS[event.method as keyof typeof METHODS] ?? ProtoMethod.DECODING_METHOD_UNSPECIFIED,
+        // 0 stands for a window the decoder sizes itself.
+        window: typeof event.window === 'number' ? event.window : 0,
+        init: INITS[event.init as keyof typeof INITS] ?? ProtoInit.DRAFT_INIT_UNSPECIFIED,
+        sampling: { ...sampling },
+        warnings: [...event.warnings],
+      },
+    },
+  };
+}
+
+/** The `token_block` message for a core `token-block` event. */
+export function tokenBlockResponse(event: TokenBlockEvent): GenerateResponse {
+  return {
+    event: {
+      $case: 'tokenBlock',
+      value: {
+        image: event.image,
+        step: event.step,
+        start: event.start,
+        tokens: Array.from(event.tokens),
+        acceptedDrafts: event.acceptedDrafts,
+      },
+    },
+  };
+}
+
+/** Core statistics in the proto's shape. */
+export function statisticsMessage(s: CoreStatistics): DecodingStatistics {
+  return {
+    steps: s.steps,
+    tokens: s.tokens,
+    stepCompression: s.stepCompression,
+    meanAcceptedDrafts: s.meanAcceptedDrafts,
+    providerMs: s.providerMs,
+    coreMs: s.coreMs,
+    totalMs: s.totalMs,
+  };
+}
