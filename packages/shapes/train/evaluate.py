@@ -84,7 +84,12 @@ def main():
                      "perAttribute": res and res["perAttribute"]}
             sweep.append(entry)
             print(json.dumps(entry), flush=True)
-        top = max(sweep, key=lambda r: (r["adherence"] or 0))
+        # the best adherence; among settings within 2 images of it (on 64), the least truncating one
+        # (highest temperature, then top-p, then no top-k): closer to the model's own distribution
+        hi = max((r["adherence"] or 0) for r in sweep)
+        near = [r for r in sweep if (r["adherence"] or 0) >= hi - 2.0 / m - 1e-9]
+        top = max(near, key=lambda r: (r["settings"]["temperature"], r["settings"]["topP"],
+                                       r["settings"]["topK"] == 0, r["adherence"] or 0))
         combos = [(top["weights"], top["settings"])]
     results = []
     for i, (w, s) in enumerate(combos):
