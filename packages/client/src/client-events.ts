@@ -1,4 +1,4 @@
-import type { DecodingMethod, DraftInit } from './generate-params.js';
+import type { DecodingMethod, DraftInit, Redraft } from './generate-params.js';
 
 /** What decoding cost and how well drafts fared (server-side). */
 export interface DecodingStatistics {
@@ -27,8 +27,10 @@ export interface GenerationStartEvent {
   readonly pixelHeight: number;
   readonly images: number;
   readonly method: DecodingMethod;
-  readonly window: number;
+  /** Drafts per step (1 for `ar`), or `auto`. */
+  readonly window: number | 'auto';
   readonly init: DraftInit;
+  readonly redraft: Redraft;
   /** The effective sampling settings. */
   readonly sampling: {
     readonly temperature: number;

@@ -2,14 +2,23 @@ import {
   type GenerateRequest,
   DraftInit as ProtoInit,
   DecodingMethod as ProtoMethod,
+  Redraft as ProtoRedraft,
 } from './generated/sjd/v1/sjd.js';
 import { SjdClientError } from './sjd-client-error.js';
 
 /** The decoder: vanilla autoregressive, greedy Jacobi, or Speculative Jacobi Decoding. */
 export type DecodingMethod = 'ar' | 'jacobi' | 'sjd';
 
-/** How new draft tokens are guessed. */
-export type DraftInit = 'random' | 'horizontal' | 'vertical';
+/** How new draft tokens are guessed (see the server's docs). */
+export type DraftInit =
+  | 'random'
+  | 'horizontal'
+  | 'vertical'
+  | 'above-distribution'
+  | 'context-frequency';
+
+/** SJD: how drafts after a rejection are redrawn, `independent` (the paper) or `coupled`. */
+export type Redraft = 'independent' | 'coupled';
 
 /** Sampling settings; an unset field takes the model's recommendation. */
 export interface SamplingSettings {
@@ -37,10 +46,14 @@ export interface GenerateParams {
   readonly decoding?: {
     /** Default `sjd`. */
     readonly method?: DecodingMethod;
-    /** Drafts verified per step, in [1, 1024]. Default 16. */
-    readonly window?: number;
+    /** Drafts verified per step, in [1, 1024], or `auto` (SJD: sized each step). Default 16. */
+    readonly window?: number | 'auto';
+    /** Upper bound of an `auto` window. Default 64. */
+    readonly maxWindow?: number;
     /** Default `random`. */
     readonly init?: DraftInit;
+    /** Default `independent`. */
+    readonly redraft?: Redraft;
   };
   /** Send an `image-preview` every this many decoding steps. Default: none. */
   readonly previewEvery?: number;
@@ -56,6 +69,13 @@ const INITS: Record<DraftInit, ProtoInit> = {
   random: ProtoInit.DRAFT_INIT_RANDOM,
   horizontal: ProtoInit.DRAFT_INIT_HORIZONTAL,
   vertical: ProtoInit.DRAFT_INIT_VERTICAL,
+  'above-distribution': ProtoInit.DRAFT_INIT_ABOVE_DISTRIBUTION,
+  'context-frequency': ProtoInit.DRAFT_INIT_CONTEXT_FREQUENCY,
+};
+
+const REDRAFTS: Record<Redraft, ProtoRedraft> = {
+  independent: ProtoRedraft.REDRAFT_INDEPENDENT,
+  coupled: ProtoRedraft.REDRAFT_COUPLED,
 };
 
 /**
@@ -69,7 +89,12 @@ export function toGenerateRequest(params: GenerateParams): GenerateRequest {
   checkInteger('seed', params.seed, 2 ** 63);
   checkInteger('images', params.images, 2 ** 31);
   checkInteger('sampling.top_k', sampling?.topK, 2 ** 31);
-  checkInteger('decoding.window', decoding?.window, 2 ** 31);
+  checkInteger(
+    'decoding.window',
+    decoding?.window === 'auto' ? undefined : decoding?.window,
+    2 ** 31,
+  );
+  checkInteger('decoding.max_window', decoding?.maxWindow, 2 ** 31);
   checkInteger('preview_every', params.previewEvery, 2 ** 31);
   return {
     model: params.model ?? '',
@@ -91,7 +116,15 @@ export function toGenerateRequest(params: GenerateParams): GenerateRequest {
         decoding?.init === undefined
           ? ProtoInit.DRAFT_INIT_UNSPECIFIED
           : (INITS[decoding.init] ?? -1),
-      ...(decoding?.window === undefined ? {} : { window: decoding.window }),
+      redraft:
+        decoding?.redraft === undefined
+          ? ProtoRedraft.REDRAFT_UNSPECIFIED
+          : (REDRAFTS[decoding.redraft] ?? -1),
+      autoWindow: decoding?.window === 'auto',
+      ...(decoding?.window === undefined || decoding.window === 'auto'
+        ? {}
+        : { window: decoding.window }),
+      ...(decoding?.maxWindow === undefined ? {} : { maxWindow: decoding.maxWindow }),
     },
     previewEvery: params.previewEvery ?? 0,
   };
@@ -108,11 +141,13 @@ export function methodName(method: ProtoMethod): DecodingMethod {
 
 /** The init name for a proto enum value. */
 export function initName(init: ProtoInit): DraftInit {
-  return init === ProtoInit.DRAFT_INIT_HORIZONTAL
-    ? 'horizontal'
-    : init === ProtoInit.DRAFT_INIT_VERTICAL
-      ? 'vertical'
-      : 'random';
+  const entry = Object.entries(INITS).find(([, value]) => value === init);
+  return (entry?.[0] as DraftInit | undefined) ?? 'random';
+}
+
+/** The redraft name for a proto enum value. */
+export function redraftName(redraft: ProtoRedraft): Redraft {
+  return redraft === ProtoRedraft.REDRAFT_COUPLED ? 'coupled' : 'independent';
 }
 
 function checkInteger(field: string, value: number | undefined, bound: number): void {

@@ -13,6 +13,7 @@ import {
   type GenerateResponse,
   type GenerationServiceServer,
   GenerationServiceService,
+  Redraft,
 } from './generated/sjd/v1/sjd.js';
 import { SjdClient } from './sjd-client.js';
 import { SjdClientError } from './sjd-client-error.js';
@@ -77,6 +78,8 @@ class FakeServer {
           init: DraftInit.DRAFT_INIT_VERTICAL,
           sampling: { temperature: 1, topK: 0, topP: 1, cfgScale: 3 },
           warnings: [],
+          autoWindow: false,
+          redraft: Redraft.REDRAFT_COUPLED,
         },
       },
     });
@@ -176,9 +179,11 @@ describe('SjdClient', () => {
         start.seed,
         start.method,
         start.init,
+        start.redraft,
+        start.window,
         start.sampling.cfgScale,
       ],
-    ).toEqual([7, 'jacobi', 'vertical', 3]);
+    ).toEqual([7, 'jacobi', 'vertical', 'coupled', 16, 3]);
     const block = events[2]!;
     expect(
       block.type === 'token-block' && [block.step, block.start, Array.from(block.tokens)],
@@ -197,6 +202,32 @@ describe('SjdClient', () => {
       },
     });
     expect(request.sampling?.temperature).toBeUndefined();
+  });
+
+  it('sends an automatic window, its bound, the redraft and the newer initialisers', async () => {
+    const client = new SjdClient({ addresses: [`127.0.0.1:${a.port}`] });
+    await collect(
+      client.generate({
+        prompt: 'a circle',
+        decoding: {
+          method: 'sjd',
+          window: 'auto',
+          maxWindow: 32,
+          redraft: 'coupled',
+          init: 'context-frequency',
+        },
+      }),
+    );
+    client.close();
+    const request = a.requests.at(-1)!;
+    expect(request.decoding).toMatchObject({
+      method: DecodingMethod.DECODING_METHOD_SJD,
+      autoWindow: true,
+      maxWindow: 32,
+      redraft: Redraft.REDRAFT_COUPLED,
+      init: DraftInit.DRAFT_INIT_CONTEXT_FREQUENCY,
+    });
+    expect(request.decoding?.window).toBeUndefined();
   });
 
   it('turns a status into an SjdRpcError with the field and what is allowed', async () => {

@@ -1,5 +1,5 @@
 import type { DecodingStatistics, GenerationEvent } from './client-events.js';
-import { initName, methodName } from './generate-params.js';
+import { initName, methodName, redraftName } from './generate-params.js';
 import type {
   GenerateResponse,
   DecodingStatistics as ProtoStatistics,
@@ -22,8 +22,9 @@ export function toGenerationEvent(response: GenerateResponse): GenerationEvent |
         pixelHeight: v.pixelHeight,
         images: v.images,
         method: methodName(v.method),
-        window: v.window,
+        window: v.autoWindow ? 'auto' : v.window,
         init: initName(v.init),
+        redraft: redraftName(v.redraft),
         sampling: {
           temperature: v.sampling?.temperature ?? 1,
           topK: v.sampling?.topK ?? 0,

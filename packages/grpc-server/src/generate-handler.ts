@@ -106,7 +106,9 @@ async function generate(
     record.seed = start.seed;
     record.images = start.images;
     record.decoding =
-      start.method === 'ar' ? 'ar' : `${start.method} L=${start.window} ${start.init}`;
+      start.method === 'ar'
+        ? 'ar'
+        : `${start.method} L=${start.window} ${start.init}${start.method === 'sjd' ? ` ${start.redraft}` : ''}`;
     const queued = performance.now();
     const release = await context.slots.acquire(signal);
     record.queueMs = round(performance.now() - queued);

@@ -173,6 +173,29 @@ describe('Generate', () => {
       images.map((e) => Array.from(e.tokens)),
     );
   });
+  it('runs SJD with an automatic window, coupled redrafts and a newer initialiser', async () => {
+    const events = await collect(
+      t.client.generate({
+        prompt: CAPTION,
+        seed: 5,
+        decoding: {
+          method: 'sjd',
+          window: 'auto',
+          maxWindow: 32,
+          redraft: 'coupled',
+          init: 'context-frequency',
+        },
+      }),
+    );
+    expect(events[0]).toMatchObject({
+      type: 'generation-start',
+      window: 'auto',
+      redraft: 'coupled',
+      init: 'context-frequency',
+    });
+    expect(events.at(-1)?.type).toBe('generation-done');
+    expect(t.requests().at(-1)?.decoding).toBe('sjd L=auto context-frequency coupled');
+  });
 });
 
 describe('ListModels and reflection', () => {

@@ -17,7 +17,7 @@ try {
       model: { type: 'string', multiple: true },
       'max-concurrent': { type: 'string', default: String(SERVER_DEFAULTS.maxConcurrent) },
       'max-queue': { type: 'string', default: String(SERVER_DEFAULTS.maxQueue) },
-      'grace-ms': { type: 'string', default: String(SERVER_DEFAULTS.shutdownGraceMs) },
+      'shutdown-grace-ms': { type: 'string', default: String(SERVER_DEFAULTS.shutdownGraceMs) },
     },
   });
   await serve({
@@ -26,7 +26,7 @@ try {
     ...(values.model ? { modelDirs: values.model } : {}),
     maxConcurrent: Number(values['max-concurrent']),
     maxQueue: Number(values['max-queue']),
-    shutdownGraceMs: Number(values['grace-ms']),
+    shutdownGraceMs: Number(values['shutdown-grace-ms']),
   });
 } catch (error) {
   process.stderr.write(

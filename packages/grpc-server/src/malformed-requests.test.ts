@@ -8,7 +8,7 @@ import type { OnnxLogitsProvider } from '@sjd/backend-node';
 import type { GenerateParams, SjdRpcError } from '@sjd/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type GenerateRequest,
+  GenerateRequest,
   type GenerateResponse,
   GenerationServiceClient,
   GenerationServiceService,
@@ -64,6 +64,18 @@ const viaClient: [string, string, string, Partial<GenerateParams>][] = [
   ],
   ['window 0', 'INVALID_ARGUMENT', 'decoding.window', { decoding: { window: 0 } }],
   ['a window above 1024', 'INVALID_ARGUMENT', 'decoding.window', { decoding: { window: 5000 } }],
+  [
+    'an automatic window for Jacobi',
+    'INVALID_ARGUMENT',
+    'decoding.window',
+    { decoding: { method: 'jacobi', window: 'auto' } },
+  ],
+  [
+    'max window 0',
+    'INVALID_ARGUMENT',
+    'decoding.max_window',
+    { decoding: { method: 'sjd', window: 'auto', maxWindow: 0 } },
+  ],
   ['0 images', 'INVALID_ARGUMENT', 'images', { images: 0 }],
   ['negative images', 'INVALID_ARGUMENT', 'images', { images: -2 }],
   ['more images than the server allows', 'INVALID_ARGUMENT', 'images', { images: 5 }],
@@ -97,15 +109,11 @@ describe('malformed requests', () => {
   });
 
   it.each([
-    ['decoding.method', { decoding: { method: 42, init: 0 } }],
-    ['decoding.init', { decoding: { method: 0, init: 9 } }],
+    ['decoding.method', { decoding: { method: 42 } }],
+    ['decoding.init', { decoding: { init: 9 } }],
+    ['decoding.redraft', { decoding: { redraft: 7 } }],
   ])('an unknown enum value → INVALID_ARGUMENT naming %s', async (field, fields) => {
-    const error = await rawGenerate({
-      model: '',
-      prompt: CAPTION,
-      previewEvery: 0,
-      ...fields,
-    } as GenerateRequest);
+    const error = await rawGenerate(GenerateRequest.fromPartial({ prompt: CAPTION, ...fields }));
     expect(error.code).toBe(3);
     expect(error.details).toContain(field);
     expect(error.metadata.get('sjd-field')).toEqual([field]);
@@ -135,7 +143,7 @@ describe('malformed requests', () => {
     const events = await collect(t.client.generate({ prompt: CAPTION, ...CHEAP }));
     expect(events.at(-1)?.type).toBe('generation-done');
     const outcomes = t.requests().map((r) => r.outcome);
-    expect(outcomes.filter((o) => o === 'INVALID_ARGUMENT')).toHaveLength(viaClient.length - 1 + 3);
+    expect(outcomes.filter((o) => o === 'INVALID_ARGUMENT')).toHaveLength(viaClient.length - 1 + 4);
     expect(outcomes.filter((o) => o === 'NOT_FOUND')).toHaveLength(1);
     expect(outcomes.at(-1)).toBe('OK');
     expect(model.activeSessions).toBe(0);

@@ -63,7 +63,7 @@ async function firstBlockThenRest(
 
 describe('SIGTERM', () => {
   it('stops accepting, lets a running stream finish within the grace period, and exits 0', async () => {
-    const server = new ServerProcess('--model', testModelDir, '--grace-ms', '30000');
+    const server = new ServerProcess('--model', testModelDir, '--shutdown-grace-ms', '30000');
     const address = await server.ready();
     const client = new SjdClient({ addresses: [address] });
     const stream = firstBlockThenRest(
@@ -87,7 +87,7 @@ describe('SIGTERM', () => {
   });
 
   it('cancels streams still running when the grace period ends (UNAVAILABLE), then exits 0', async () => {
-    const server = new ServerProcess('--model', testModelDir, '--grace-ms', '300');
+    const server = new ServerProcess('--model', testModelDir, '--shutdown-grace-ms', '300');
     const address = await server.ready();
     const client = new SjdClient({ addresses: [address] });
     const stopped = performance.now();

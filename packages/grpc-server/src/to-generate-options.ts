@@ -1,38 +1,16 @@
 import { status } from '@grpc/grpc-js';
-import {
-  type DecodingMethod,
-  type DraftInit,
-  encodePrompt,
-  type GenerateOptions,
-  InvalidArgumentError,
-} from '@sjd/backend-node';
-import {
-  type GenerateRequest,
-  DraftInit as ProtoInit,
-  DecodingMethod as ProtoMethod,
-} from './generated/sjd/v1/sjd.js';
+import { encodePrompt, type GenerateOptions, InvalidArgumentError } from '@sjd/backend-node';
+import type { GenerateRequest } from './generated/sjd/v1/sjd.js';
 import type { ImageModel } from './image-model.js';
+import { type EnumMapping, INIT, METHOD, REDRAFT } from './proto-enums.js';
 import { RpcError } from './rpc-error.js';
-
-const METHODS: ReadonlyMap<number, DecodingMethod> = new Map([
-  [ProtoMethod.DECODING_METHOD_UNSPECIFIED, 'sjd'],
-  [ProtoMethod.DECODING_METHOD_AR, 'ar'],
-  [ProtoMethod.DECODING_METHOD_JACOBI, 'jacobi'],
-  [ProtoMethod.DECODING_METHOD_SJD, 'sjd'],
-]);
-
-const INITS: ReadonlyMap<number, DraftInit> = new Map([
-  [ProtoInit.DRAFT_INIT_UNSPECIFIED, 'random'],
-  [ProtoInit.DRAFT_INIT_RANDOM, 'random'],
-  [ProtoInit.DRAFT_INIT_HORIZONTAL, 'horizontal'],
-  [ProtoInit.DRAFT_INIT_VERTICAL, 'vertical'],
-]);
 
 /** The proto spelling of core's option paths (`sampling.topP` → `sampling.top_p`). */
 const PROTO_FIELDS: Readonly<Record<string, string>> = {
   'sampling.topK': 'sampling.top_k',
   'sampling.topP': 'sampling.top_p',
   'sampling.cfgScale': 'sampling.cfg_scale',
+  'decoding.maxWindow': 'decoding.max_window',
 };
 
 /** A request turned into `generateStream` options (without provider and signal). */
@@ -62,22 +40,10 @@ export function toGenerateOptions(
   model: ImageModel,
   maxImages: number,
 ): RequestPlan {
-  const method = METHODS.get(request.decoding?.method ?? 0);
-  if (method === undefined) {
-    throw invalid(
-      'decoding.method',
-      'DECODING_METHOD_AR | DECODING_METHOD_JACOBI | DECODING_METHOD_SJD',
-      request.decoding?.method,
-    );
-  }
-  const init = INITS.get(request.decoding?.init ?? 0);
-  if (init === undefined) {
-    throw invalid(
-      'decoding.init',
-      'DRAFT_INIT_RANDOM | DRAFT_INIT_HORIZONTAL | DRAFT_INIT_VERTICAL',
-      request.decoding?.init,
-    );
-  }
+  const decoding = request.decoding;
+  const method = enumValue('decoding.method', METHOD, decoding?.method);
+  const init = enumValue('decoding.init', INIT, decoding?.init);
+  const redraft = enumValue('decoding.redraft', REDRAFT, decoding?.redraft);
   const images = request.images ?? 1;
   if (!(images >= 1 && images <= maxImages)) {
     throw invalid('images', `an integer in [1, ${maxImages}] (this server's limit)`, images);
@@ -112,7 +78,13 @@ export function toGenerateOptions(
       decoding: {
         method,
         init,
-        ...(request.decoding?.window === undefined ? {} : { window: request.decoding.window }),
+        redraft,
+        ...(decoding?.autoWindow
+          ? { window: 'auto' as const }
+          : decoding?.window === undefined
+            ? {}
+            : { window: decoding.window }),
+        ...(decoding?.maxWindow === undefined ? {} : { maxWindow: decoding.maxWindow }),
       },
     },
   };
@@ -150,4 +122,14 @@ function invalid(field: string, allowed: string, received: unknown): RpcError {
     field,
     allowed,
   });
+}
+
+function enumValue<T extends string>(
+  field: string,
+  mapping: EnumMapping<T>,
+  value: number | undefined,
+): T {
+  const known = mapping.fromProto(value ?? 0);
+  if (known === undefined) throw invalid(field, mapping.allowed, value);
+  return known;
 }

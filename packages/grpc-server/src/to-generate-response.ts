@@ -3,25 +3,10 @@ import type {
   GenerationStartEvent,
   TokenBlockEvent,
 } from '@sjd/backend-node';
-import {
-  type DecodingStatistics,
-  type GenerateResponse,
-  DraftInit as ProtoInit,
-  DecodingMethod as ProtoMethod,
-} from './generated/sjd/v1/sjd.js';
+import type { DecodingStatistics, GenerateResponse } from './generated/sjd/v1/sjd.js';
 import type { ImageModel } from './image-model.js';
+import { INIT, METHOD, REDRAFT } from './proto-enums.js';
 import type { EffectiveSampling } from './to-generate-options.js';
-
-const METHODS = {
-  ar: ProtoMethod.DECODING_METHOD_AR,
-  jacobi: ProtoMethod.DECODING_METHOD_JACOBI,
-  sjd: ProtoMethod.DECODING_METHOD_SJD,
-};
-const INITS = {
-  random: ProtoInit.DRAFT_INIT_RANDOM,
-  horizontal: ProtoInit.DRAFT_INIT_HORIZONTAL,
-  vertical: ProtoInit.DRAFT_INIT_VERTICAL,
-};
 
 /** The `start` message for a core `generation-start` event. */
 export function startResponse(
@@ -42,11 +27,11 @@ export function startResponse(
         pixelWidth: image.pixelWidth,
         pixelHeight: image.pixelHeight,
         images: event.images,
-        method:
-          METHODS[event.method as keyof typeof METHODS] ?? ProtoMethod.DECODING_METHOD_UNSPECIFIED,
-        // 0 stands for a window the decoder sizes itself.
+        method: METHOD.toProto(event.method),
         window: typeof event.window === 'number' ? event.window : 0,
-        init: INITS[event.init as keyof typeof INITS] ?? ProtoInit.DRAFT_INIT_UNSPECIFIED,
+        autoWindow: event.window === 'auto',
+        init: INIT.toProto(event.init),
+        redraft: REDRAFT.toProto(event.redraft),
         sampling: { ...sampling },
         warnings: [...event.warnings],
       },
