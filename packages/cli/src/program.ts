@@ -1,4 +1,5 @@
 import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
+import { SERVER_DEFAULTS, type ServeOptions, serve } from '@sjd/grpc-server';
 import { Command, Option } from 'commander';
 import { type GenerateFlags, runGenerate } from './generate-command.js';
 import { runModels } from './models-command.js';
@@ -94,6 +95,29 @@ export function createProgram(): Command {
       process.env['SJD_MODEL_PATH'] ?? '',
     )
     .action((flags: { path: string }) => runModels(flags.path.split(':').filter(Boolean)));
+
+  program
+    .command('serve')
+    .description('run the gRPC server until SIGTERM (see docs/grpc.md)')
+    .option('--port <n>', 'TCP port (0 = any free port)', integerOption, 50051)
+    .option('--host <address>', 'address to bind (0.0.0.0 or :: for all)', '127.0.0.1')
+    .option('--model <dirs...>', 'model folder(s), the first is the default (default: shipped)')
+    .option(
+      '--max-concurrent <n>',
+      'generations at once',
+      integerOption,
+      SERVER_DEFAULTS.maxConcurrent,
+    )
+    .option('--max-queue <n>', 'generations waiting', integerOption, SERVER_DEFAULTS.maxQueue)
+    .option(
+      '--shutdown-grace-ms <ms>',
+      'on SIGTERM',
+      integerOption,
+      SERVER_DEFAULTS.shutdownGraceMs,
+    )
+    .action(({ model, ...flags }: ServeOptions & { model?: string[] }) =>
+      serve({ ...flags, ...(model ? { modelDirs: model } : {}) }),
+    );
 
   return program;
 }
