@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // The soak test collects garbage before reading RSS.
+    execArgv: ['--expose-gc'],
   },
 });
