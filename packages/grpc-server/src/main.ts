@@ -18,6 +18,7 @@ try {
       'max-concurrent': { type: 'string', default: String(SERVER_DEFAULTS.maxConcurrent) },
       'max-queue': { type: 'string', default: String(SERVER_DEFAULTS.maxQueue) },
       'shutdown-grace-ms': { type: 'string', default: String(SERVER_DEFAULTS.shutdownGraceMs) },
+      threads: { type: 'string' },
     },
   });
   await serve({
@@ -27,6 +28,7 @@ try {
     maxConcurrent: Number(values['max-concurrent']),
     maxQueue: Number(values['max-queue']),
     shutdownGraceMs: Number(values['shutdown-grace-ms']),
+    ...(values.threads === undefined ? {} : { loadOptions: { threads: Number(values.threads) } }),
   });
 } catch (error) {
   process.stderr.write(
