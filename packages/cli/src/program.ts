@@ -115,8 +115,13 @@ export function createProgram(): Command {
       integerOption,
       SERVER_DEFAULTS.shutdownGraceMs,
     )
-    .action(({ model, ...flags }: ServeOptions & { model?: string[] }) =>
-      serve({ ...flags, ...(model ? { modelDirs: model } : {}) }),
+    .option('--threads <n>', "onnxruntime threads (default: onnxruntime's choice)", integerOption)
+    .action(({ model, threads, ...flags }: ServeOptions & { model?: string[]; threads?: number }) =>
+      serve({
+        ...flags,
+        ...(model ? { modelDirs: model } : {}),
+        ...(threads === undefined ? {} : { loadOptions: { threads } }),
+      }),
     );
 
   return program;
