@@ -7,7 +7,8 @@ const name = 'SjdClientError';
  * `instanceof`: they survive two copies of the package in one bundle.
  */
 export class SjdClientError extends Error {
-  private readonly [marker] = true;
+  /** Brand checked by `isInstance`. */
+  readonly [marker] = true;
   /** The option or request field at fault, where there is one. */
   readonly field: string | undefined;
 
