@@ -181,8 +181,10 @@ describe('cancellation', () => {
     );
     expect((error as Error).name).toBe('AbortError');
     await expectFreed('CANCELLED', before);
-    // Far fewer forward passes than the 4 × 256 the request asked for.
-    expect(watched.evaluations).toBeLessThan(4 * 256);
+    // Far fewer forward passes than the 4 × sequence length the request asked for.
+    expect(watched.evaluations).toBeLessThan(
+      4 * model.manifest.image.gridWidth * model.manifest.image.gridHeight,
+    );
   });
 
   it('a client that disconnects mid-stream (its process killed) is treated the same', async () => {

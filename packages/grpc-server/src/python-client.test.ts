@@ -62,7 +62,7 @@ describe('examples/python/sjd_client.py', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/seed 7/);
-    expect(stdout).toMatch(/done: 256 tokens in \d+ steps/);
+    expect(stdout).toMatch(/done: \d+ tokens in \d+ steps/);
     expect(existsSync(out)).toBe(true);
     const png = PNG.sync.read(readFileSync(out));
     expect([png.width, png.height]).toEqual([

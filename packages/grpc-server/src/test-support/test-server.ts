@@ -11,8 +11,11 @@ export const testModelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
 /** A caption every model of the shapes world knows. */
 export const CAPTION = 'a large red circle in the centre';
 
-/** A request that costs few steps (greedy Jacobi, a wide window, spatial init). */
-export const CHEAP = { decoding: { method: 'jacobi', window: 64, init: 'vertical' } } as const;
+/** A request that costs few steps (greedy Jacobi, a wide window, spatial init) and one row (no CFG). */
+export const CHEAP = {
+  sampling: { cfgScale: 1 },
+  decoding: { method: 'jacobi', window: 64, init: 'vertical' },
+} as const;
 
 /** Loads the test model once per test file. */
 export function loadTestModel(): Promise<OnnxLogitsProvider> {
