@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type GenerationEvent, SjdClient, type SjdRpcError } from '@sjd/client';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +115,28 @@ describe('pnpm serve', () => {
     const server = new ServerProcess('--model', '/nonexistent/model');
     expect(await server.exited).toBe(3);
     expect((await server.event('model-load-failed'))['message']).toMatch(/nonexistent/);
+  });
+
+  it('exits 2 naming the port when it is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [main, '--host', '127.0.0.1', '--port', String(port), '--model', testModelDir],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(2);
+      expect(stderr).toContain(`Cannot listen on 127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('exits 2 for a bad flag value', async () => {

@@ -92,14 +92,23 @@ export class SjdGrpcServer {
   /**
    * Binds `host:port` (default `127.0.0.1`, port 0 = any free port), starts serving and
    * starts loading the models. Resolves with the bound port; {@link ready} tells when the
-   * models are loaded.
+   * models are loaded. An address that cannot be bound throws `InvalidArgumentError` (field `port`).
    */
   async listen(address: { host?: string; port?: number } = {}): Promise<number> {
     const host = address.host ?? '127.0.0.1';
     const target = `${host.includes(':') ? `[${host}]` : host}:${address.port ?? 0}`;
     const port = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(target, ServerCredentials.createInsecure(), (error, bound) =>
-        error ? reject(error) : resolve(bound),
+        error
+          ? reject(
+              new InvalidArgumentError({
+                field: 'port',
+                allowed: `a free TCP port on ${host} (0: any)`,
+                received: address.port ?? 0,
+                message: `Cannot listen on ${target}: ${error.message}`,
+              }),
+            )
+          : resolve(bound),
       ),
     );
     this.log({ kind: 'server', time: new Date().toISOString(), event: 'listening', host, port });
