@@ -34,7 +34,7 @@ else
   TRAIN_COUNT=${TRAIN_COUNT:-200000}; HELDOUT_COUNT=200
   TOK_ARGS=(--codes 512 --fit-images 8000 --iters 20)
   TRAIN_ARGS=(--minutes "${TRAIN_MINUTES:-80}" --d-model 160 --layers 4 --heads 4 --ffn 432 --batch 32 --lr 3e-3)
-  EVAL_N=${EVAL_N:-200}; EVAL_SETTINGS=${EVAL_SETTINGS:-"cfg=3,t=1;cfg=5,t=1;cfg=3,t=1,p=0.9;cfg=3,t=0.7;cfg=3,t=0.5"}
+  EVAL_N=${EVAL_N:-200}; EVAL_SETTINGS=${EVAL_SETTINGS:-"cfg=1,t=1;cfg=1,t=1,p=0.9;cfg=1,t=0.7;cfg=1.5,t=0.7;cfg=1,t=0.5;cfg=1,t=0.3"}
   SWEEP_N=${SWEEP_N:-64}; DIV=(--div-captions 16 --div-seeds 4)
 fi
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }

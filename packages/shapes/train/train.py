@@ -103,7 +103,7 @@ def main():
     ap.add_argument("--ema", type=float, default=0.998)
     ap.add_argument("--ckpt-minutes", type=float, default=10.0)
     ap.add_argument("--eval-n", type=int, default=64)
-    ap.add_argument("--cfg", type=float, default=3.0)
+    ap.add_argument("--cfg", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--evaluator", default="")
