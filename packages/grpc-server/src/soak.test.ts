@@ -2,6 +2,7 @@ import type { OnnxLogitsProvider } from '@sjd/backend-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CAPTION,
+  CHEAP,
   loadTestModel,
   startTestServer,
   type TestServer,
@@ -18,12 +19,8 @@ afterAll(async () => {
   await model?.release();
 });
 
-/** Cheap requests: greedy Jacobi with a window as wide as the image, one row (no CFG). */
-const SOAK = {
-  prompt: CAPTION,
-  sampling: { cfgScale: 1 },
-  decoding: { method: 'jacobi', window: 1024, init: 'vertical' },
-} as const;
+/** The cheapest requests the tests know (SJD, small window, no CFG). */
+const SOAK = { prompt: CAPTION, ...CHEAP };
 
 async function run(requests: number, concurrency: number): Promise<void> {
   let next = 0;
