@@ -276,6 +276,27 @@ export class Playground {
     };
   }
 
+  /**
+   * One forward pass for backend comparisons: the conditional prompt of `caption`, then
+   * `block` (image-token ids) after its last token; the logits of every position of the block
+   * (the prompt's last token first), one array of `vocabSize` numbers each.
+   */
+  async logits(caption: string, block: readonly number[]): Promise<number[][]> {
+    const provider = await this.ready();
+    const prompt = encodePrompt(provider.manifest, caption).conditional;
+    const session = await provider.openSession({ prefixes: [prompt.subarray(0, -1)] });
+    try {
+      const input = Int32Array.from([prompt[prompt.length - 1]!, ...block]);
+      const [logits] = await session.evaluate([input]);
+      const size = provider.vocabSize;
+      return Array.from({ length: input.length }, (_, i) =>
+        Array.from(logits!.subarray(i * size, (i + 1) * size)),
+      );
+    } finally {
+      await session.dispose();
+    }
+  }
+
   /** The backend's report, once a model is loaded. */
   report(): ExecutionProviderReport | null {
     return this.provider?.executionProviderReport ?? null;

@@ -12,6 +12,8 @@ export interface PlaygroundTestHook {
   report(): ExecutionProviderReport | null;
   /** Generates without drawing. */
   generate(request: HeadlessRequest): Promise<HeadlessResult>;
+  /** One forward pass over `block` after the caption's prompt: logits per position. */
+  logits(caption: string, block: readonly number[]): Promise<number[][]>;
 }
 
 declare global {
@@ -29,5 +31,6 @@ export function installTestHook(window: Window, playground: Playground): void {
     },
     report: () => playground.report(),
     generate: (request) => playground.generateHeadless(request),
+    logits: (caption, block) => playground.logits(caption, block),
   };
 }
