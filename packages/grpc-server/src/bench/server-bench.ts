@@ -16,7 +16,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { encodePng, encodePrompt, generateStream, OnnxLogitsProvider } from '@sjd/backend-node';
 import { SjdClient } from '@sjd/client';
@@ -38,6 +38,8 @@ interface Timing {
   readonly serverMs?: number;
 }
 
+/** The machine's 1-minute load average when the run started: read the numbers with it. */
+const loadAtStart = loadavg()[0]!;
 const modelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
 const threads = Number(process.env['SJD_BENCH_THREADS'] ?? Math.max(1, cpus().length - 1));
 const model = await OnnxLogitsProvider.load({ modelDir, threads });
@@ -195,6 +197,7 @@ try {
     model: model.manifest.name,
     modelDir,
     cpus: cpus().length,
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0]! },
     request: { caption: CAPTION, decoding: DECODING, sampling: model.manifest.sampling, images: 1 },
     server: {
       process: 'separate (node dist/main.js)',
@@ -219,7 +222,7 @@ try {
     overheadTargetPct: TARGET_PCT,
   };
   console.log(
-    `gRPC server vs in-process: ${model.manifest.name}, SJD L=${DECODING.window}, ${cpus().length} CPUs, onnxruntime threads ${threads} on both sides`,
+    `gRPC server vs in-process: ${model.manifest.name}, SJD L=${DECODING.window}, ${cpus().length} CPUs (load ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}), onnxruntime threads ${threads} on both sides`,
   );
   console.table(
     [
