@@ -4,7 +4,7 @@ import type { ExecutionProviderReport } from '@sjd/backend-web';
 export function describeBackend(modelName: string, report: ExecutionProviderReport): string {
   const where =
     report.active === 'webgpu'
-      ? `WebGPU (${report.adapter ?? 'adapter'})`
+      ? `WebGPU (${report.adapter ?? 'adapter'}${report.webGpuLogitDifference === null ? ', not checked against wasm' : ''})`
       : `WebAssembly, ${report.threads} thread${report.threads === 1 ? '' : 's'}${report.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
   const why = report.fallbackReason ? ` — WebGPU not used: ${report.fallbackReason}` : '';
   return `Model ${modelName} on ${where}${why}.`;

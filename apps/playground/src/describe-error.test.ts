@@ -41,6 +41,7 @@ describe('describeBackend', () => {
     crossOriginIsolated: true,
     adapter: null,
     fallbackReason: 'no adapter',
+    webGpuLogitDifference: null,
   } as const;
   it('says where the model runs and why not on WebGPU', () => {
     expect(describeBackend('shapes', report)).toBe(
@@ -60,6 +61,7 @@ describe('describeBackend', () => {
         active: 'webgpu',
         adapter: 'google swiftshader (software)',
         fallbackReason: null,
+        webGpuLogitDifference: 0.001,
       }),
     ).toBe('Model shapes on WebGPU (google swiftshader (software)).');
   });

@@ -8,6 +8,8 @@ export interface PageOptions {
   readonly threads: number | undefined;
   /** `?test`: expose `window.sjdPlayground` for the browser tests and the benchmark. */
   readonly testHook: boolean;
+  /** `?verifyWebGpu=0`: use WebGPU without comparing its logits with wasm's first (diagnostics). */
+  readonly verifyWebGpu: boolean;
 }
 
 /** Reads {@link PageOptions} from a query string, ignoring values it does not know. */
@@ -19,5 +21,6 @@ export function readPageOptions(search: string): PageOptions {
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
     threads: Number.isInteger(threads) && threads >= 1 ? threads : undefined,
     testHook: params.has('test'),
+    verifyWebGpu: params.get('verifyWebGpu') !== '0',
   };
 }

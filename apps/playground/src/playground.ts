@@ -118,6 +118,7 @@ export class Playground {
           wasmPaths: new URL('ort/', base).href,
           executionProvider: choice,
           ...(this.options.threads ? { threads: this.options.threads } : {}),
+          verifyWebGpu: this.options.verifyWebGpu,
           onProgress: (p) => {
             if (p.file === 'decoder' && p.total) {
               this.status.textContent = `Loading the model… ${(p.loaded / 1e6).toFixed(1)} of ${(p.total / 1e6).toFixed(1)} MB`;
@@ -134,6 +135,7 @@ export class Playground {
           wasmPaths: new URL('ort/', base).href,
           executionProvider: 'auto',
           ...(this.options.threads ? { threads: this.options.threads } : {}),
+          verifyWebGpu: this.options.verifyWebGpu,
         });
       }
       this.provider = provider;

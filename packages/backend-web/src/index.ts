@@ -13,5 +13,6 @@ export {
   type ExecutionProviderChoice,
   type ExecutionProviderReport,
   type LoadWebModelOptions,
+  WEBGPU_TOLERANCE,
   WebLogitsProvider,
 } from './web-logits-provider.js';

@@ -19,6 +19,7 @@ import { ExecutionProviderError } from './execution-provider-error.js';
 import { type FetchedModel, fetchModelFolder, type LoadProgress } from './fetch-model-folder.js';
 import { ImageDecoder } from './image-decoder.js';
 import type { CacheStrategy } from './kv-cache.js';
+import { measureDecoderAgreement } from './measure-decoder-agreement.js';
 import { ModelLoadError } from './model-load-error.js';
 import { WebLogitsSession } from './web-logits-session.js';
 
@@ -39,6 +40,11 @@ export interface ExecutionProviderReport {
   readonly adapter: string | null;
   /** Why `auto` did not get WebGPU; `null` when it did or when wasm was asked for. */
   readonly fallbackReason: string | null;
+  /**
+   * On WebGPU: the largest |logit difference| from wasm on a probe input, measured at load
+   * (see `verifyWebGpu`); `null` on wasm or when not measured.
+   */
+  readonly webGpuLogitDifference: number | null;
 }
 
 /** How to load a model in the browser. Only `modelUrl` is required. */
@@ -58,6 +64,14 @@ export interface LoadWebModelOptions {
    * Read once per page: the first load's value holds for every later one.
    */
   readonly threads?: number;
+  /**
+   * Before using WebGPU, run one probe forward pass on WebGPU and on wasm and compare the
+   * logits; WebGPU that disagrees by more than {@link WEBGPU_TOLERANCE} is not used (`auto`
+   * falls back to wasm and says why; insisting on `webgpu` throws). Default true: some
+   * onnxruntime-web WebGPU kernels compute some models wrongly, and that must not pass as
+   * the model's images. Costs one extra wasm session and two forward passes at load.
+   */
+  readonly verifyWebGpu?: boolean;
   /** Allow a WebGPU adapter that is a software fallback (SwiftShader) under `auto`. Default false: wasm is faster. */
   readonly allowSoftwareAdapter?: boolean;
   /** How rejected drafts leave the KV cache. Default `trim`. */
@@ -75,6 +89,9 @@ export interface LoadWebModelOptions {
 }
 
 const CHOICES: readonly ExecutionProviderChoice[] = ['auto', ...WEB_EXECUTION_PROVIDERS];
+
+/** Largest |logit difference| from wasm that WebGPU may show and still be used. */
+export const WEBGPU_TOLERANCE = 0.05;
 
 /**
  * A `LogitsProvider` on onnxruntime-web for decoder ONNX models in the Optimum /
@@ -164,10 +181,11 @@ export class WebLogitsProvider implements LogitsProvider {
     });
     options.signal?.throwIfAborted();
 
-    const { decoder, active, adapter, fallbackReason } = await openDecoder(
+    const { decoder, active, adapter, fallbackReason, webGpuLogitDifference } = await openDecoder(
       model,
       requested,
       options.allowSoftwareAdapter ?? false,
+      options.verifyWebGpu ?? true,
     );
     try {
       checkDecoderGraph(decoder, model.manifest, model.decoderUrl);
@@ -183,6 +201,7 @@ export class WebLogitsProvider implements LogitsProvider {
         crossOriginIsolated: isolated,
         adapter,
         fallbackReason,
+        webGpuLogitDifference,
       };
       const provider = new WebLogitsProvider(model, decoder, imageDecoder, report, cacheStrategy);
       if (options.calibrate) await provider.calibrate();
@@ -327,17 +346,21 @@ async function openDecoder(
   model: FetchedModel,
   requested: ExecutionProviderChoice,
   allowSoftwareAdapter: boolean,
+  verify: boolean,
 ): Promise<{
   decoder: ort.InferenceSession;
   active: WebExecutionProvider;
   adapter: string | null;
   fallbackReason: string | null;
+  webGpuLogitDifference: number | null;
 }> {
-  const onWasm = async (fallbackReason: string | null) => ({
-    decoder: await createWebSession(model.decoderBytes, model.decoderUrl, 'wasm'),
+  const openWasm = () => createWebSession(model.decoderBytes, model.decoderUrl, 'wasm');
+  const onWasm = async (fallbackReason: string | null, decoder?: ort.InferenceSession) => ({
+    decoder: decoder ?? (await openWasm()),
     active: 'wasm' as const,
     adapter: null,
     fallbackReason,
+    webGpuLogitDifference: null,
   });
   if (requested === 'wasm') return onWasm(null);
 
@@ -357,9 +380,9 @@ async function openDecoder(
     );
   }
   ort.env.webgpu.adapter = probe.adapter as typeof ort.env.webgpu.adapter;
+  let decoder: ort.InferenceSession;
   try {
-    const decoder = await createWebSession(model.decoderBytes, model.decoderUrl, 'webgpu');
-    return { decoder, active: 'webgpu', adapter: probe.description, fallbackReason: null };
+    decoder = await createWebSession(model.decoderBytes, model.decoderUrl, 'webgpu');
   } catch (error) {
     // A model that wasm opens but WebGPU does not is WebGPU's fault (an unsupported operator, a lost device).
     const onCpu = await onWasm(
@@ -376,4 +399,32 @@ async function openDecoder(
     }
     throw error;
   }
+  const onGpu = (webGpuLogitDifference: number | null) => ({
+    decoder,
+    active: 'webgpu' as const,
+    adapter: probe.description,
+    fallbackReason: null,
+    webGpuLogitDifference,
+  });
+  if (!verify) return onGpu(null);
+  const reference = await openWasm();
+  let difference: number;
+  try {
+    difference = await measureDecoderAgreement(decoder, reference, model.manifest);
+  } catch (error) {
+    await Promise.all([decoder.release(), reference.release()]);
+    throw error;
+  }
+  if (difference <= WEBGPU_TOLERANCE) {
+    await reference.release();
+    return onGpu(difference);
+  }
+  await decoder.release();
+  const reason = `on WebGPU (${probe.description}) this model's logits come out up to ${difference.toFixed(2)} away from wasm's (tolerance ${WEBGPU_TOLERANCE}): onnxruntime-web's WebGPU kernels compute it wrongly, and its images would not be the model's`;
+  if (requested === 'auto') return onWasm(reason, reference);
+  await reference.release();
+  throw new ExecutionProviderError({
+    executionProvider: 'webgpu',
+    message: `WebGPU cannot run this model correctly: ${reason}`,
+  });
 }
