@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('greedy decoding: the browser backend agrees with the Node backend', () => {
   for (const caption of CAPTIONS) {
-    it(`same tokens for "${caption}" (temperature 0, CFG on; vanilla, SJD and SJD with the automatic window in the page)`, async () => {
+    it(`same tokens for "${caption}" (temperature 0, the manifest's CFG; vanilla, SJD and SJD with the automatic window in the page)`, async () => {
       expect((await reportOf(page))?.active).toBe('wasm');
       const cfgScale = node.manifest.sampling.cfgScale;
       const prompt = encodePrompt(node.manifest, caption);

@@ -135,7 +135,7 @@ describe('playground in Chromium on wasm', () => {
   it('asked nothing of any other origin', () => {
     expect(offOrigin).toEqual([]);
     expect(server.requests).toContain('/model/manifest.json');
-    expect(server.requests).toContain('/ort/ort-wasm-simd-threaded.jsep.wasm');
+    expect(server.requests).toContain('/ort/ort-wasm-simd-threaded.asyncify.wasm');
     expect(consoleErrors).toEqual([]);
   });
 });

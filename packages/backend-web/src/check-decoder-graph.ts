@@ -1,5 +1,5 @@
 import type { ModelManifest } from '@sjd/core';
-import type * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web/webgpu';
 import { ModelLoadError } from './model-load-error.js';
 
 /**

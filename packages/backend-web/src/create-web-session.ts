@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/webgpu';
 import { ExecutionProviderError } from './execution-provider-error.js';
 import { ModelLoadError } from './model-load-error.js';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type ModelManifest } from '@sjd/core';
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/webgpu';
 import { createWebSession } from './create-web-session.js';
 import { ModelLoadError } from './model-load-error.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseModelManifest } from '@sjd/core';
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/webgpu';
 import { describe, expect, it } from 'vitest';
 import { measureDecoderAgreement } from './measure-decoder-agreement.js';
 import { testModelDir } from './test-model.js';

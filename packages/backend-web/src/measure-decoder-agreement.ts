@@ -1,5 +1,5 @@
 import type { ModelManifest } from '@sjd/core';
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/webgpu';
 
 /**
  * Largest |logit difference| between two sessions of the same decoder (WebGPU and wasm) on

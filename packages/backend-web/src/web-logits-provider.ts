@@ -7,7 +7,7 @@ import {
   type ModelManifest,
   type OpenSessionOptions,
 } from '@sjd/core';
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/webgpu';
 import { checkDecoderGraph } from './check-decoder-graph.js';
 import {
   createWebSession,
@@ -54,7 +54,7 @@ export interface LoadWebModelOptions {
   /** Default `auto`. Naming `webgpu` or `wasm` insists: no fallback, an `ExecutionProviderError` instead. */
   readonly executionProvider?: ExecutionProviderChoice;
   /**
-   * URL prefix (ending in `/`) where onnxruntime-web's `ort-wasm-simd-threaded.jsep.{wasm,mjs}`
+   * URL prefix (ending in `/`) where onnxruntime-web's `ort-wasm-simd-threaded.asyncify.{wasm,mjs}`
    * are served. Default: onnxruntime-web's own lookup beside its script. Read once per page,
    * at the first load (onnxruntime-web keeps one runtime per page).
    */

@@ -1,5 +1,5 @@
 import type { LogitsSession } from '@sjd/core';
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/webgpu';
 import { type CacheStrategy, KvCache } from './kv-cache.js';
 
 /** What a session needs to know about the decoder graph. */
