@@ -17,7 +17,7 @@ export interface SamplingSettings {
   readonly cfgScale?: number;
 }
 
-/** How tokens are decoded. Defaults: SJD, window 16, random initialisation. */
+/** How tokens are decoded. Defaults: {@link DEFAULT_DECODING}. */
 export interface DecodingSettings {
   readonly method?: DecodingMethod;
   /**
@@ -70,10 +70,15 @@ export const DEFAULT_SAMPLING: Required<SamplingSettings> = {
   cfgScale: 1,
 };
 
+/**
+ * The defaults are the fastest lossless combination measured by `pnpm bench` on the shipped
+ * model (bench/results/latest.json): SJD, L = 16, drafts sampled from the row above's
+ * distribution.
+ */
 export const DEFAULT_DECODING: Required<DecodingSettings> = {
   method: 'sjd',
   window: 16,
-  init: 'random',
+  init: 'above-distribution',
   redraft: 'independent',
   maxWindow: 64,
 };
