@@ -18,6 +18,7 @@ import {
   methodConfigs,
   peerConfigs,
 } from './bench-plan.js';
+import { lineChartSvg } from './line-chart-svg.js';
 import type { MethodMeasurement } from './measure-method.js';
 
 const options = new Command('bench')
@@ -184,4 +185,15 @@ writeFileSync(
     unit: '×',
   }),
 );
-console.log(`wrote ${options.out}latest.json and latest.svg`);
+writeFileSync(
+  `${options.out}/acceptance.svg`,
+  lineChartSvg({
+    title: 'SJD: acceptance rate by window position (shipped model, pnpm bench)',
+    xLabel: 'window position of the draft (1 = first)',
+    yLabel: 'accepted / verified',
+    lines: rows
+      .filter((r) => r.method === 'sjd' && r.acceptanceByPosition.length > 0)
+      .map((r) => ({ label: r.label, values: r.acceptanceByPosition })),
+  }),
+);
+console.log(`wrote ${options.out}latest.json, latest.svg and acceptance.svg`);
