@@ -43,12 +43,17 @@ export async function handleGenerate(call: Call, context: GenerateHandlerContext
   const received = performance.now();
   const controller = new AbortController();
   const { signal } = controller;
+  const deadline = call.getDeadline();
+  // grpc-js reports a passed deadline as 'cancelled' too, sometimes before our own timer
+  // fires: tell the two apart by the clock.
   const onCancelled = () =>
     controller.abort(
-      new RpcError({ code: status.CANCELLED, message: 'The client cancelled the call.' }),
+      deadlinePassed(deadline)
+        ? deadlineError()
+        : new RpcError({ code: status.CANCELLED, message: 'The client cancelled the call.' }),
     );
   call.on('cancelled', onCancelled);
-  const deadlineTimer = abortAtDeadline(call.getDeadline(), controller);
+  const deadlineTimer = abortAtDeadline(deadline, controller);
   const untrack = context.track(controller);
   const record: Partial<Mutable<RequestLogRecord>> = {};
   let failure: RpcError | undefined;
@@ -252,16 +257,19 @@ function abortAtDeadline(
 ): NodeJS.Timeout | undefined {
   const at = deadline instanceof Date ? deadline.getTime() : deadline;
   if (!Number.isFinite(at)) return undefined;
-  return setTimeout(
-    () =>
-      controller.abort(
-        new RpcError({
-          code: status.DEADLINE_EXCEEDED,
-          message: 'The deadline passed before the generation finished.',
-        }),
-      ),
-    Math.max(0, at - Date.now()),
-  );
+  return setTimeout(() => controller.abort(deadlineError()), Math.max(0, at - Date.now()));
+}
+
+function deadlinePassed(deadline: Date | number): boolean {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) && Date.now() >= at - 5;
+}
+
+function deadlineError(): RpcError {
+  return new RpcError({
+    code: status.DEADLINE_EXCEEDED,
+    message: 'The deadline passed before the generation finished.',
+  });
 }
 
 function toRpcError(error: unknown, signal: AbortSignal): RpcError {
