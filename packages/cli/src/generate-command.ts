@@ -11,6 +11,7 @@ import {
   type Redraft,
 } from '@sjd/backend-node';
 import { SingleBar } from 'cli-progress';
+import { canonicalCaption } from './canonical-caption.js';
 import { outputPath } from './output-paths.js';
 
 export interface GenerateFlags {
@@ -41,7 +42,13 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
   });
   try {
     const recommended = model.manifest.sampling;
-    const prompt = encodePrompt(model.manifest, caption);
+    const canonical = canonicalCaption(model.manifest.name, caption);
+    if (canonical !== caption.trim().toLowerCase().replace(/\s+/g, ' ')) {
+      process.stderr.write(
+        `sjd: note: the model reads shapes in reading order; prompting with "${canonical}"\n`,
+      );
+    }
+    const prompt = encodePrompt(model.manifest, canonical);
     const bar =
       flags.progress && process.stderr.isTTY
         ? new SingleBar({

@@ -111,3 +111,23 @@ describe('sjd models', () => {
     expect(stdout).toMatch(/16×16 tokens/);
   });
 });
+
+describe('captions out of reading order', () => {
+  it('are rewritten to the order the shipped model was trained on, with a note', async () => {
+    const out = join(scratch, 'order.png');
+    const { code, stderr } = await run(
+      'generate',
+      'a large red circle in the centre and a small blue square at the top left',
+      '--model',
+      modelDir,
+      '--seed',
+      '1',
+      '--out',
+      out,
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'prompting with "a small blue square at the top left and a large red circle in the centre"',
+    );
+  });
+});
