@@ -6,7 +6,6 @@ export * from '@sjd/core';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
 export { encodePng } from './encode-png.js';
 export { ExecutionProviderError } from './execution-provider-error.js';
-export type { CacheStrategy } from './kv-cache.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
 export { type ModelFolder, readModelFolder } from './read-model-folder.js';

@@ -1,3 +1,4 @@
+import type { CacheStrategy } from '@sjd/core';
 import {
   type ImageLayout,
   InvalidArgumentError,
@@ -16,7 +17,6 @@ import {
   type ExecutionProvider,
 } from './create-inference-session.js';
 import { ImageDecoder } from './image-decoder.js';
-import type { CacheStrategy } from './kv-cache.js';
 import { OnnxLogitsSession } from './onnx-logits-session.js';
 import { type ModelFolder, readModelFolder } from './read-model-folder.js';
 

@@ -1,6 +1,6 @@
 import type { LogitsSession } from '@sjd/core';
+import { type CacheStrategy, KvCache } from '@sjd/core';
 import * as ort from 'onnxruntime-node';
-import { type CacheStrategy, KvCache } from './kv-cache.js';
 
 /** What a session needs to know about the decoder graph. */
 export interface DecoderShape {

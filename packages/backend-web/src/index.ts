@@ -7,7 +7,6 @@ export { WEB_EXECUTION_PROVIDERS, type WebExecutionProvider } from './create-web
 export { detectWebGpu, type WebGpuProbe } from './detect-webgpu.js';
 export { ExecutionProviderError } from './execution-provider-error.js';
 export type { LoadProgress } from './fetch-model-folder.js';
-export type { CacheStrategy } from './kv-cache.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export {
   type ExecutionProviderChoice,

@@ -1,3 +1,4 @@
+import type { CacheStrategy } from '@sjd/core';
 import {
   type ImageLayout,
   InvalidArgumentError,
@@ -18,7 +19,6 @@ import { detectWebGpu } from './detect-webgpu.js';
 import { ExecutionProviderError } from './execution-provider-error.js';
 import { type FetchedModel, fetchModelFolder, type LoadProgress } from './fetch-model-folder.js';
 import { ImageDecoder } from './image-decoder.js';
-import type { CacheStrategy } from './kv-cache.js';
 import { measureDecoderAgreement } from './measure-decoder-agreement.js';
 import { ModelLoadError } from './model-load-error.js';
 import { WebLogitsSession } from './web-logits-session.js';

@@ -4,6 +4,8 @@
  * (`@sjd/backend-node`, `@sjd/backend-web`) implement the provider.
  */
 
+/** For backends: KV cache bookkeeping of Optimum-interface decoders (trim or mask). */
+export { type CacheStrategy, KvCache } from './backend/kv-cache.js';
 export { defaultRelativeCost } from './decoders/adaptive-window.js';
 export { DRAFT_INITS, type DraftInit } from './decoders/draft-initializers.js';
 export { REDRAFTS, type Redraft } from './decoders/sjd-decoder.js';

@@ -3,7 +3,9 @@
  * - `trim`: cut every layer's keys and values back to the committed length (a copy).
  * - `mask`: keep them, mark their slots 0 in the attention mask (position ids stay
  *   consistent), and compact once dead slots pile up.
- * docs/kv-cache.md has the measurements behind the default.
+ * docs/kv-cache.md has the measurements behind the default. Shared by the onnxruntime
+ * backends (`@sjd/backend-node`, `@sjd/backend-web`): it is plain typed-array bookkeeping
+ * for decoders in the Optimum interface, no runtime.
  */
 export type CacheStrategy = 'trim' | 'mask';
 
