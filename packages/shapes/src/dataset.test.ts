@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeDataset } from './dataset.js';
-import { CAPTION_LENGTH, IMAGE_BYTES, TEXT_START, WORDS } from './grammar.js';
+import { sceneToCaption } from './caption.js';
+import { datasetScenes, writeDataset } from './dataset.js';
+import { evaluateImage } from './evaluate.js';
+import { BACKGROUND_GREYS, CAPTION_LENGTH, IMAGE_BYTES, TEXT_START, WORDS } from './grammar.js';
 import { heldOutCaptions, isHeldOut } from './held-out.js';
 import { parseCaption } from './parse-caption.js';
 import { renderScene } from './render.js';
@@ -53,6 +55,7 @@ describe('writeDataset', () => {
   });
 
   it('writes images, int32 LE ids and text that agree with each other', () => {
+    const examples = datasetScenes('train', 42);
     expect(a.images.length).toBe(count * IMAGE_BYTES);
     expect(a.ids.length).toBe(count * CAPTION_LENGTH * 4);
     expect(a.lines.length).toBe(count + 1);
@@ -67,9 +70,12 @@ describe('writeDataset', () => {
       expect(ids[0]).toBe(TEXT_START + WORDS.indexOf('a'));
       const n = caption.split(' ').length;
       expect(ids.slice(n).every((id) => id === 0)).toBe(true);
+      const { scene, appearance } = examples.next().value;
+      expect(sceneToCaption(scene)).toBe(caption);
       if (i % 50 === 0) {
         const image = a.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES);
-        expect(Buffer.compare(image, renderScene(parseCaption(caption)))).toBe(0);
+        expect(Buffer.compare(image, renderScene(scene, undefined, 0, appearance))).toBe(0);
+        expect(evaluateImage(image, caption).holds).toBe(true);
       }
     }
   });
@@ -85,17 +91,27 @@ describe('writeDataset', () => {
     expect([...shapeCounts].sort()).toEqual([1, 2, 3]);
   });
 
-  it('writes the held-out list, cycled, rendered from the captions', () => {
+  it('writes the held-out list, cycled, rendered from the captions with varied appearances', () => {
     writeDataset({ out: join(root, 'h'), count: 250, seed: 1, split: 'heldout' });
     const h = read(join(root, 'h'));
     const list = heldOutCaptions();
+    const examples = datasetScenes('heldout', 1);
+    const greys = new Set<number>();
+    let moved = 0;
     expect(h.meta.split).toBe('heldout');
     for (let i = 0; i < 250; i++) {
       const caption = list[i % list.length]!;
       expect(h.lines[i]).toBe(caption);
       const image = h.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES);
-      expect(Buffer.compare(image, renderScene(parseCaption(caption)))).toBe(0);
+      const { scene, appearance } = examples.next().value;
+      expect(scene).toEqual(parseCaption(caption));
+      expect(Buffer.compare(image, renderScene(scene, undefined, 0, appearance))).toBe(0);
+      greys.add(image[0]!);
+      if (appearance.offsets.some(([dx, dy]) => dx !== 0 || dy !== 0)) moved++;
     }
+    // The caption-independent variation is really there: every background grey, most scenes moved.
+    expect([...greys].sort()).toEqual([...BACKGROUND_GREYS].sort());
+    expect(moved).toBeGreaterThan(200);
   });
 
   it('rejects bad options with a typed error', () => {

@@ -1,8 +1,10 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { sampleAppearance } from './appearance.js';
 import { sceneToCaption } from './caption.js';
 import {
+  type Appearance,
   CAPTION_LENGTH,
   CHANNELS,
   IMAGE_BYTES,
@@ -54,20 +56,35 @@ export class DatasetOptionsError extends Error {
 /** Images rendered per write. */
 const CHUNK = 2048;
 
+/** One dataset example before rendering: what the caption states and how it looks. */
+export interface DatasetExample {
+  readonly scene: Scene;
+  readonly appearance: Appearance;
+}
+
 /**
- * A deterministic stream of scenes for a split: `train` draws scenes from one generator
+ * A deterministic stream of examples for a split: `train` draws scenes from one generator
  * seeded with `seed`, resampling any whose caption is held out; `heldout` parses the
- * held-out captions in order (cycled), so its scenes do not depend on the seed.
+ * held-out captions in order (cycled), so its scenes do not depend on the seed. Either way
+ * each scene's appearance (background grey, shape offsets) is then drawn from the same
+ * seeded generator.
  */
-export function* datasetScenes(split: Split, seed: number): Generator<Scene, never, undefined> {
+export function* datasetScenes(
+  split: Split,
+  seed: number,
+): Generator<DatasetExample, never, undefined> {
+  const rng = xoroshiro128plus(seed);
   if (split === 'heldout') {
     const scenes = heldOutCaptions().map(parseCaption);
-    for (let i = 0; ; i = (i + 1) % scenes.length) yield scenes[i]!;
+    for (let i = 0; ; i = (i + 1) % scenes.length) {
+      const scene = scenes[i]!;
+      yield { scene, appearance: sampleAppearance(rng, scene) };
+    }
   }
-  const rng = xoroshiro128plus(seed);
   for (;;) {
     const scene = sampleScene(rng);
-    if (!isHeldOut(sceneToCaption(scene))) yield scene;
+    if (!isHeldOut(sceneToCaption(scene)))
+      yield { scene, appearance: sampleAppearance(rng, scene) };
   }
 }
 
@@ -113,9 +130,9 @@ export function writeDataset(options: DatasetOptions): DatasetMeta {
       const n = Math.min(CHUNK, count - done);
       const lines: string[] = [];
       for (let i = 0; i < n; i++) {
-        const scene = scenes.next().value;
+        const { scene, appearance } = scenes.next().value;
         const caption = sceneToCaption(scene);
-        renderScene(scene, images, i * IMAGE_BYTES);
+        renderScene(scene, images, i * IMAGE_BYTES, appearance);
         encodeCaption(caption, ids, i * CAPTION_LENGTH);
         lines.push(caption);
       }

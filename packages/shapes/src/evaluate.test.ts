@@ -1,6 +1,7 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { describe, expect, it } from 'vitest';
+import { sampleAppearance } from './appearance.js';
 import { sceneToCaption } from './caption.js';
 import { adherence, evaluateImage } from './evaluate.js';
 import { COLOURS, KINDS, type Scene, type Shape, SIZES } from './grammar.js';
@@ -41,7 +42,8 @@ function measure(perturb: Perturbation, seed: number) {
   const verdicts = [];
   for (let i = 0; i < SCENES; i++) {
     const scene = sampleScene(rng);
-    verdicts.push(evaluateImage(perturb(renderScene(scene), rng), sceneToCaption(scene)));
+    const image = renderScene(scene, undefined, 0, sampleAppearance(rng, scene));
+    verdicts.push(evaluateImage(perturb(image, rng), sceneToCaption(scene)));
   }
   return adherence(verdicts);
 }

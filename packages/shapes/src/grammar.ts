@@ -15,8 +15,26 @@ export const CHANNELS = 3;
 /** Bytes in one image: `IMAGE_SIZE * IMAGE_SIZE * CHANNELS`, row-major HWC. */
 export const IMAGE_BYTES = IMAGE_SIZE * IMAGE_SIZE * CHANNELS;
 
-/** The plain, fixed background colour (near-white). */
+/**
+ * The reference background colour (near-white): what the evaluator measures coverage
+ * against, and what a render without an {@link Appearance} uses. Rendered training images
+ * use one of {@link BACKGROUND_GREYS} instead.
+ */
 export const BACKGROUND: readonly [number, number, number] = [245, 245, 245];
+
+/**
+ * Grey levels a scene's background is drawn from, uniformly and independently of the
+ * caption (the caption never says which). ±10 from {@link BACKGROUND} moves a pixel's
+ * measured coverage of any palette colour by under 0.06, far below the evaluator's 0.5.
+ */
+export const BACKGROUND_GREYS: readonly number[] = [235, 245, 255];
+
+/**
+ * Most pixels a shape's centre may move from its cell centre along either axis, uniformly
+ * and independently of the caption. Each draw is further limited so that the shape stays
+ * inside its cell's band (see {@link CELL_BOUNDS}), so the caption still holds.
+ */
+export const MAX_JITTER = 3;
 
 /** Shape kinds, in their canonical order. */
 export const KINDS = ['circle', 'square', 'triangle', 'diamond'] as const;
@@ -111,6 +129,17 @@ export interface Shape {
 /** A scene: one to three shapes in distinct cells, listed in raster order of their cells. */
 export interface Scene {
   readonly shapes: readonly Shape[];
+}
+
+/**
+ * What a caption leaves open: how a scene looks beyond what its words state. Two images of
+ * one caption differ only here, which is what gives a good model's samples their diversity.
+ */
+export interface Appearance {
+  /** Grey level of the background, one of {@link BACKGROUND_GREYS}. */
+  readonly background: number;
+  /** Per shape of the scene (same order): its centre's offset `[dx, dy]` in pixels from the cell centre. */
+  readonly offsets: readonly (readonly [number, number])[];
 }
 
 function collectWords(): string[] {

@@ -1,3 +1,4 @@
+export { jitterRange, plainAppearance, sampleAppearance } from './appearance.js';
 export { describeShape, sceneToCaption } from './caption.js';
 export {
   type DatasetMeta,
