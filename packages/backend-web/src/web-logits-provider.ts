@@ -5,6 +5,7 @@ import {
   type LogitsProvider,
   type LogitsSession,
   layoutFromManifest,
+  loadSamplingKernel,
   type ModelManifest,
   type OpenSessionOptions,
 } from '@sjd/core';
@@ -174,11 +175,16 @@ export class WebLogitsProvider implements LogitsProvider {
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     configureRuntime(options, isolated);
 
-    const model = await fetchModelFolder(options.modelUrl, {
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    // The core's WebAssembly sampling kernel is too large to compile synchronously on a
+    // page's main thread; compiling it here lets every later generation use it.
+    const [model] = await Promise.all([
+      fetchModelFolder(options.modelUrl, {
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+      loadSamplingKernel(),
+    ]);
     options.signal?.throwIfAborted();
 
     const { decoder, active, adapter, fallbackReason, webGpuLogitDifference } = await openDecoder(

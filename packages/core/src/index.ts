@@ -41,6 +41,7 @@ export {
   sampleToken,
   type TokenDistribution,
 } from './processing/distribution.js';
+export { loadSamplingKernel } from './processing/kernel/wasm-sampling-kernel.js';
 export {
   type ChainSettings,
   composeSamplingChain,

@@ -1,10 +1,10 @@
 import { ProviderContractError } from '../errors/provider-contract-error.js';
 import { allowedTokensAt, type ImageLayout, type TokenRange } from '../provider/image-layout.js';
 import type { TokenDistribution } from './distribution.js';
+import { JsSamplingKernel } from './kernel/js-sampling-kernel.js';
+import type { SamplingKernel } from './kernel/sampling-kernel.js';
+import { WasmSamplingKernel } from './kernel/wasm-sampling-kernel.js';
 import type { ChainSettings, TargetChain } from './logits-chain.js';
-import { selectKthLargest } from './select-kth-largest.js';
-
-const BINS = 2048;
 
 /**
  * The standard sampling chain (CFG mix, structural mask, temperature, top-k, top-p,
@@ -12,26 +12,27 @@ const BINS = 2048;
  * composing the individual processors (the tests hold both against a plain reference);
  * this one is what the decoders use, because SJD evaluates `window + 1` positions per
  * step. Top-k and top-p thresholds are found with a value histogram and a sort of the
- * boundary bin only: the vocabulary is never sorted.
+ * boundary bin only: the vocabulary is never sorted. The loops run in a
+ * {@link SamplingKernel}: WebAssembly SIMD where available, plain JavaScript otherwise.
  */
 export class FusedSamplingChain implements TargetChain {
-  private readonly values: Float32Array;
-  private readonly bins: Uint16Array;
-  private readonly ids: Int32Array;
-  private readonly kept: Float32Array;
-  private readonly exps: Float64Array;
-  private readonly mass = new Float64Array(BINS);
+  /** The implementation of the hot loops in use: WebAssembly SIMD where available. */
+  readonly kernel: SamplingKernel;
 
+  /**
+   * @param kernel `'auto'` (default): WebAssembly SIMD where it compiles (see
+   *   `loadSamplingKernel`), else plain JavaScript; `'js'`: plain JavaScript. Both
+   *   keep the same tokens; probabilities agree to ~1e-15 relative (their `exp` differ).
+   */
   constructor(
     private readonly layout: ImageLayout,
     readonly vocabSize: number,
     private readonly settings: ChainSettings,
+    kernel: 'auto' | 'js' = 'auto',
   ) {
-    this.values = new Float32Array(vocabSize);
-    this.bins = new Uint16Array(vocabSize);
-    this.ids = new Int32Array(vocabSize);
-    this.kept = new Float32Array(vocabSize);
-    this.exps = new Float64Array(vocabSize);
+    this.kernel =
+      (kernel === 'auto' ? WasmSamplingKernel.create(vocabSize) : null) ??
+      new JsSamplingKernel(vocabSize);
   }
 
   distributionAt(
@@ -61,28 +62,29 @@ export class FusedSamplingChain implements TargetChain {
     }
     if (count === 0) this.fail(position);
     if (this.settings.temperature === 0) return this.greedy(count);
-    let total = this.exponentiate(count);
+    const kernel = this.kernel;
+    let total = kernel.exponentiate(count, this.max);
     if (this.settings.topP < 1) {
-      count = this.nucleus(count, total, this.settings.topP);
+      count = kernel.nucleus(count, total, this.settings.topP, this.max);
       total = 0;
-      for (let i = 0; i < count; i++) total += this.exps[i]!;
+      const exps = kernel.exps;
+      for (let i = 0; i < count; i++) total += exps[i]!;
     }
     if (!(total > 0) || !Number.isFinite(total)) this.fail(position);
-    const probs = new Float64Array(count);
-    for (let i = 0; i < count; i++) probs[i] = this.exps[i]! / total;
-    return { ids: this.ids.slice(0, count), probs };
+    kernel.normalize(count, total);
+    return { ids: kernel.ids.slice(0, count), probs: kernel.exps.slice(0, count) };
   }
 
-  /** Largest and smallest kept value after the last gather or top-k. */
+  /** Largest kept value after the last gather. */
   private max = 0;
-  private min = 0;
   /** Values below this were outside the top-k at the previous position, with a margin. */
   private cut = Number.NEGATIVE_INFINITY;
   private margin = 0.25;
 
   /**
-   * One pass over the allowed tokens: mixed (CFG) and tempered logits ≥ `cut` go to
-   * ids/kept in id order. A NaN or +∞ anywhere is a contract error, even below the cut.
+   * One pass over the allowed tokens: mixed (CFG) and tempered logits ≥ `cut` become the
+   * kernel's kept candidates, in id order. A NaN or +∞ anywhere is a contract error, even
+   * below the cut.
    */
   private gather(
     cond: Float32Array,
@@ -92,141 +94,44 @@ export class FusedSamplingChain implements TargetChain {
     cut: number,
     position: number,
   ): number {
-    const { ids, kept } = this;
-    const s = this.settings.cfgScale;
     const t = this.settings.temperature;
-    const inverse = t === 0 ? 1 : 1 / t;
-    let max = Number.NEGATIVE_INFINITY;
-    let min = Number.POSITIVE_INFINITY;
-    let check = 0;
-    let n = 0;
-    for (const range of ranges) {
-      const c = cond.subarray(from + range.start, from + range.start + range.count);
-      if (uncond) {
-        const u = uncond.subarray(from + range.start, from + range.start + range.count);
-        for (let i = 0; i < c.length; i++) {
-          const ui = u[i]!;
-          const v = (ui + s * (c[i]! - ui)) * inverse;
-          check += v;
-          if (v >= cut && v !== Number.NEGATIVE_INFINITY) {
-            if (v > max) max = v;
-            if (v < min) min = v;
-            ids[n] = range.start + i;
-            kept[n++] = v;
-          }
-        }
-      } else {
-        for (let i = 0; i < c.length; i++) {
-          const v = c[i]! * inverse;
-          check += v;
-          if (v >= cut && v !== Number.NEGATIVE_INFINITY) {
-            if (v > max) max = v;
-            if (v < min) min = v;
-            ids[n] = range.start + i;
-            kept[n++] = v;
-          }
-        }
-      }
-    }
-    if (Number.isNaN(check) || check === Number.POSITIVE_INFINITY) this.fail(position);
-    this.max = max;
-    this.min = min;
+    // -∞ never passes (a masked token), whatever the cut.
+    const floor = cut > -Number.MAX_VALUE ? cut : -Number.MAX_VALUE;
+    const kernel = this.kernel;
+    const n = kernel.gather(
+      cond,
+      uncond,
+      from,
+      ranges,
+      this.settings.cfgScale,
+      t === 0 ? 1 : 1 / t,
+      floor,
+    );
+    if (kernel.invalid) this.fail(position);
+    this.max = kernel.max;
     return n;
   }
 
   private greedy(count: number): TokenDistribution {
-    const { ids, kept } = this;
+    const { ids, kept } = this.kernel;
     let best = 0;
     for (let i = 1; i < count; i++) if (kept[i]! > kept[best]!) best = i;
     return { ids: Int32Array.of(ids[best]!), probs: Float64Array.of(1) };
   }
 
-  /** Bins kept values by distance below the maximum: bin 0 holds the largest. */
-  private binScale(): number {
-    return this.max > this.min ? (BINS - 1) / (this.max - this.min) : 0;
-  }
-
   /**
-   * Top-k among the gathered candidates (which hold every value ≥ the k-th largest):
-   * quickselect the k-th largest, keep every value ≥ it, in id order. Then sets the cut
+   * Top-k among the gathered candidates (which hold every value ≥ the k-th largest): the
+   * kernel finds the k-th largest, every value ≥ it stays, in id order. Then sets the cut
    * for the next position a margin below, widening the margin after a miss.
    */
   private topK(count: number, k: number): number {
-    const { ids, kept, values } = this;
-    values.set(kept.subarray(0, count));
-    const threshold = selectKthLargest(values, count, k);
-    let n = 0;
-    let min = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < count; i++) {
-      const v = kept[i]!;
-      if (v < threshold) continue;
-      if (v < min) min = v;
-      ids[n] = ids[i]!;
-      kept[n++] = v;
-    }
-    this.min = min;
+    const threshold = this.kernel.kthLargest(count, k);
+    const n = this.kernel.keepAtLeast(count, threshold);
     // Adapt: a miss (cut above threshold) or a flood of candidates moves the margin.
     if (this.cut > threshold) this.margin *= 2;
     else if (count > 1.5 * k) this.margin *= 0.8;
     const spread = this.max - threshold;
     this.cut = threshold - this.margin * (spread > 0 ? spread : 1);
-    return n;
-  }
-
-  /** exps[i] = exp(kept[i] − max); returns their sum. */
-  private exponentiate(count: number): number {
-    const { kept, exps } = this;
-    const max = this.max;
-    let total = 0;
-    for (let i = 0; i < count; i++) {
-      const e = Math.exp(kept[i]! - max);
-      exps[i] = e;
-      total += e;
-    }
-    return total;
-  }
-
-  /**
-   * Top-p: keeps the smallest set of largest values whose mass reaches p (ties with the
-   * last one stay). A mass histogram finds the boundary bin; only it is sorted.
-   */
-  private nucleus(count: number, total: number, p: number): number {
-    const { ids, kept, exps, bins, values, mass } = this;
-    const scale = this.binScale();
-    const max = this.max;
-    mass.fill(0);
-    for (let i = 0; i < count; i++) {
-      const b = ((max - kept[i]!) * scale) | 0;
-      bins[i] = b;
-      mass[b]! += exps[i]!;
-    }
-    const needed = p * total;
-    let above = 0;
-    let boundary = 0;
-    for (; boundary < BINS - 1; boundary++) {
-      if (above + mass[boundary]! >= needed) break;
-      above += mass[boundary]!;
-    }
-    let m = 0;
-    for (let i = 0; i < count; i++) if (bins[i] === boundary) values[m++] = kept[i]!;
-    const sorted = values.subarray(0, m).sort();
-    let threshold = sorted[0]!;
-    let cumulative = above;
-    for (let j = m - 1; j >= 0; j--) {
-      cumulative += Math.exp(sorted[j]! - max);
-      if (cumulative >= needed) {
-        threshold = sorted[j]!;
-        break;
-      }
-    }
-    let n = 0;
-    for (let i = 0; i < count; i++) {
-      const v = kept[i]!;
-      if (v < threshold) continue;
-      ids[n] = ids[i]!;
-      kept[n] = v;
-      exps[n++] = exps[i]!;
-    }
     return n;
   }
 
