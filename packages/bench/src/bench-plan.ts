@@ -55,8 +55,8 @@ export function methodConfigs(quick: boolean): MethodConfig[] {
 /** The fixed prompt set: the first held-out captions (mixing 1, 2 and 3 shapes) × seeds. */
 export function benchPrompts(quick: boolean): { captions: string[]; seeds: number[] } {
   return {
-    captions: heldOutCaptions().slice(0, quick ? 6 : 16),
-    seeds: quick ? [1, 2] : [1, 2, 3, 4],
+    captions: heldOutCaptions().slice(0, quick ? 6 : 32),
+    seeds: quick ? [1, 2] : [1, 2, 3, 4, 5, 6, 7, 8],
   };
 }
 

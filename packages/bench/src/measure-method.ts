@@ -14,6 +14,10 @@ export interface MethodMeasurement {
   readonly providerMs: number;
   readonly adherence: number;
   readonly diversity: number;
+  /** Per image, in order (caption by caption, seed by seed): the caption holds. */
+  readonly holds: boolean[];
+  /** Per caption: the diversity of its images across seeds. */
+  readonly diversityByCaption: number[];
   readonly acceptanceByPosition: (number | null)[];
   readonly meanAcceptedDrafts: number;
   readonly peakRssMb: number;
@@ -96,6 +100,8 @@ export async function measureMethod(
     providerMs,
     adherence: adherence(verdicts).adherence,
     diversity: diversities.reduce((a, b) => a + b, 0) / Math.max(1, diversities.length),
+    holds: verdicts.map((v) => v.holds),
+    diversityByCaption: diversities,
     acceptanceByPosition: verified.map((v, i) => (v ? (accepted[i] ?? 0) / v : null)),
     meanAcceptedDrafts: acceptedDrafts / Math.max(1, steps),
     peakRssMb: process.resourceUsage().maxRSS / 1024,

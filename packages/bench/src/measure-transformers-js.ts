@@ -100,6 +100,8 @@ export async function measureTransformersJs(
     providerMs: decodeMs,
     adherence: adherence(verdicts).adherence,
     diversity: diversities.reduce((a, b) => a + b, 0) / Math.max(1, diversities.length),
+    holds: verdicts.map((v) => v.holds),
+    diversityByCaption: diversities,
     acceptanceByPosition: [],
     meanAcceptedDrafts: 0,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
