@@ -10,8 +10,8 @@ import {
   OnnxLogitsProvider,
   type Redraft,
 } from '@sjd/backend-node';
+import { canonicalCaption } from '@sjd/shapes';
 import { SingleBar } from 'cli-progress';
-import { canonicalCaption } from './canonical-caption.js';
 import { outputPath } from './output-paths.js';
 
 export interface GenerateFlags {

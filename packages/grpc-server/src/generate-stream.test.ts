@@ -177,6 +177,16 @@ describe('Generate', () => {
       images.map((e) => Array.from(e.tokens)),
     );
   });
+  it('reads a shapes caption in any shape order as the reading order the model was trained on', async () => {
+    const tokens = async (prompt: string) =>
+      (await collect(t.client.generate({ prompt, seed: 5, ...CHEAP })))
+        .filter((e) => e.type === 'image-done')
+        .map((e) => Array.from(e.tokens));
+    const inOrder = 'a small blue square at the top left and a large red circle in the centre';
+    const reversed = 'a large red circle in the centre and a small blue square at the top left';
+    expect(await tokens(reversed)).toEqual(await tokens(inOrder));
+  });
+
   it('runs SJD with an automatic window, coupled redrafts and a newer initialiser', async () => {
     const events = await collect(
       t.client.generate({

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { encodePrompt, type GenerateOptions, InvalidArgumentError } from '@sjd/backend-node';
+import { canonicalCaption } from '@sjd/shapes';
 import type { GenerateRequest } from './generated/sjd/v1/sjd.js';
 import type { ImageModel } from './image-model.js';
 import { type EnumMapping, INIT, METHOD, REDRAFT } from './proto-enums.js';
@@ -92,7 +93,8 @@ export function toGenerateOptions(
 
 function encodePromptOrThrow(model: ImageModel, caption: string) {
   try {
-    return encodePrompt(model.manifest, caption);
+    // The shipped shapes models read shapes in reading order; others pass through.
+    return encodePrompt(model.manifest, canonicalCaption(model.manifest.name, caption));
   } catch (error) {
     throw invalidArgument(error) ?? error;
   }

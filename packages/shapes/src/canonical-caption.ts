@@ -1,4 +1,5 @@
-import { parseCaption, sceneToCaption } from '@sjd/shapes';
+import { sceneToCaption } from './caption.js';
+import { parseCaption } from './parse-caption.js';
 
 /**
  * The shipped model was trained on captions whose shapes are listed in reading order of
