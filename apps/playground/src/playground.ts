@@ -6,6 +6,7 @@ import {
   type GenerateOptions,
   WebLogitsProvider,
 } from '@sjd/backend-web';
+import { canonicalCaption } from '@sjd/shapes/canonical-caption';
 import { describeBackend } from './describe-backend.js';
 import { describeError } from './describe-error.js';
 import { ErrorPanel } from './error-panel.js';
@@ -310,7 +311,9 @@ export class Playground {
     seed: number,
     signal: AbortSignal,
   ): GenerationDriver {
-    const prompt = encodePrompt(provider.manifest, settings.caption);
+    // A shapes model reads shapes in reading order; any order the user typed means the same.
+    const caption = canonicalCaption(provider.manifest.name, settings.caption);
+    const prompt = encodePrompt(provider.manifest, caption);
     const options: GenerateOptions = {
       provider,
       prompt: prompt.conditional,
