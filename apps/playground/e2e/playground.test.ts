@@ -52,6 +52,7 @@ describe('playground in Chromium on wasm', () => {
       active: 'wasm',
       crossOriginIsolated: true,
       threads: 2,
+      samplingKernel: 'wasm',
     });
     expect(await page.locator('#backend-status').textContent()).toMatch(/WebAssembly, 2 threads/);
     expect(await page.locator('#error-panel').isHidden()).toBe(true);

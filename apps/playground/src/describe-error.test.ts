@@ -42,6 +42,7 @@ describe('describeBackend', () => {
     adapter: null,
     fallbackReason: 'no adapter',
     webGpuLogitDifference: null,
+    samplingKernel: 'wasm',
   } as const;
   it('says where the model runs and why not on WebGPU', () => {
     expect(describeBackend('shapes', report)).toBe(

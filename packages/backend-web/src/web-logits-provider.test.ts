@@ -27,6 +27,7 @@ describe('WebLogitsProvider (onnxruntime-web wasm, in Node)', () => {
       active: 'wasm',
       adapter: null,
       fallbackReason: null,
+      samplingKernel: 'wasm',
     });
     expect(model.providerId).toBe(`onnxruntime-web/wasm/${model.manifest.name}`);
   });

@@ -46,6 +46,11 @@ export interface ExecutionProviderReport {
    * (see `verifyWebGpu`); `null` on wasm or when not measured.
    */
   readonly webGpuLogitDifference: number | null;
+  /**
+   * What runs the core's sampling chain (CFG mix, top-k, top-p, softmax) in this page:
+   * `wasm` (WebAssembly SIMD) or `js` where WebAssembly SIMD is unavailable.
+   */
+  readonly samplingKernel: 'wasm' | 'js';
 }
 
 /** How to load a model in the browser. Only `modelUrl` is required. */
@@ -177,7 +182,7 @@ export class WebLogitsProvider implements LogitsProvider {
 
     // The core's WebAssembly sampling kernel is too large to compile synchronously on a
     // page's main thread; compiling it here lets every later generation use it.
-    const [model] = await Promise.all([
+    const [model, kernelLoaded] = await Promise.all([
       fetchModelFolder(options.modelUrl, {
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -208,6 +213,7 @@ export class WebLogitsProvider implements LogitsProvider {
         adapter,
         fallbackReason,
         webGpuLogitDifference,
+        samplingKernel: kernelLoaded ? 'wasm' : 'js',
       };
       const provider = new WebLogitsProvider(model, decoder, imageDecoder, report, cacheStrategy);
       if (options.calibrate) await provider.calibrate();
