@@ -137,3 +137,42 @@ describe('sampling kernels', () => {
     ).not.toThrow();
   }, 60_000);
 });
+
+describe('a generation without WebAssembly', () => {
+  it('falls back to the JavaScript kernel and draws the same tokens from the same seed', async () => {
+    // The script runs the built package twice: here (WebAssembly kernel) and in a Node
+    // started with --no-expose-wasm (no WebAssembly global at all).
+    const dist = new URL('../../../dist/', import.meta.url).href;
+    const script = `
+      const { generate } = await import('${dist}index.js');
+      const { ToyLogitsProvider, hashedLogits } = await import('${dist}testing/index.js');
+      const provider = new ToyLogitsProvider({
+        vocabSize: 700,
+        layout: { gridWidth: 6, gridHeight: 5, imageTokens: { start: 3, count: 640 }, endOfRowToken: 1 },
+        logits: hashedLogits({ salt: 11, scale: 6 }),
+      });
+      const tokens = [];
+      for (const seed of [1, 2, 3]) {
+        const result = await generate({
+          provider, prompt: [2, 5, 9], unconditionalPrompt: [2, 0, 9], seed,
+          sampling: { temperature: 0.9, topK: 200, topP: 0.95, cfgScale: 2 },
+          decoding: { method: 'sjd', window: 6 },
+        });
+        tokens.push(Array.from(result.images[0].codes));
+      }
+      console.log(JSON.stringify({ wasm: typeof WebAssembly !== 'undefined', tokens }));
+    `;
+    const run = (flags: string[]) =>
+      JSON.parse(
+        execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+          encoding: 'utf8',
+        }),
+      ) as { wasm: boolean; tokens: number[][] };
+    const withWasm = run([]);
+    const without = run(['--no-expose-wasm']);
+    expect(withWasm.wasm).toBe(true);
+    expect(without.wasm).toBe(false);
+    expect(without.tokens).toEqual(withWasm.tokens);
+    expect(new Set(withWasm.tokens.map((t) => t.join())).size).toBe(3);
+  }, 60_000);
+});
