@@ -1,9 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ExecutionProviderError, ModelLoadError } from '@sjd/onnx-common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExecutionProviderError } from './execution-provider-error.js';
-import { ModelLoadError } from './model-load-error.js';
 import { OnnxLogitsProvider } from './onnx-logits-provider.js';
 import { testModelDir } from './test-model.js';
 

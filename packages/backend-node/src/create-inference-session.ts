@@ -1,6 +1,5 @@
+import { ExecutionProviderError, ModelLoadError } from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-node';
-import { ExecutionProviderError } from './execution-provider-error.js';
-import { ModelLoadError } from './model-load-error.js';
 
 /** Where the model runs. `cpu` is bundled; `cuda` and `webgpu` need extra libraries. */
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';

@@ -3,9 +3,8 @@
  * API, so this is the one package a Node user installs.
  */
 export * from '@sjd/core';
+export { ExecutionProviderError, ModelLoadError, type ModelLoadProblem } from '@sjd/onnx-common';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
 export { encodePng } from './encode-png.js';
-export { ExecutionProviderError } from './execution-provider-error.js';
-export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
 export { type ModelFolder, readModelFolder } from './read-model-folder.js';

@@ -1,23 +1,23 @@
 import type { CacheStrategy } from '@sjd/core';
 import {
+  CostProfile,
   type ImageLayout,
   InvalidArgumentError,
   type LogitsProvider,
   type LogitsSession,
   layoutFromManifest,
   type ModelManifest,
+  measureCostProfile,
   type OpenSessionOptions,
 } from '@sjd/core';
+import { checkDecoderGraph, ImageDecoder, OnnxDecoderSession } from '@sjd/onnx-common';
 import { shippedModelDir } from '@sjd/shapes';
-import type * as ort from 'onnxruntime-node';
-import { checkDecoderGraph } from './check-decoder-graph.js';
+import * as ort from 'onnxruntime-node';
 import {
   createInferenceSession,
   EXECUTION_PROVIDERS,
   type ExecutionProvider,
 } from './create-inference-session.js';
-import { ImageDecoder } from './image-decoder.js';
-import { OnnxLogitsSession } from './onnx-logits-session.js';
 import { type ModelFolder, readModelFolder } from './read-model-folder.js';
 
 /** How to load a model. Every field is optional. */
@@ -111,7 +111,16 @@ export class OnnxLogitsProvider implements LogitsProvider {
       options.threads,
     );
     checkDecoderGraph(decoder, folder.manifest, folder.decoderPath);
-    const imageDecoder = await ImageDecoder.load(folder, executionProvider);
+    // The image decoder is a tiny lookup: WebGPU would cost more than it saves, CPU runs it.
+    const imageDecoder = await ImageDecoder.open(
+      ort,
+      await createInferenceSession(
+        folder.imageDecoderPath,
+        executionProvider === 'webgpu' ? 'cpu' : executionProvider,
+      ),
+      folder.imageDecoderPath,
+      folder.manifest,
+    );
     const provider = new OnnxLogitsProvider(
       folder,
       decoder,
@@ -123,62 +132,28 @@ export class OnnxLogitsProvider implements LogitsProvider {
     return provider;
   }
 
-  private costs: { blockLength: number; ms: number }[] = [];
+  private profile = new CostProfile();
 
-  /**
-   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
-   * taken once at load; linear between measured lengths. Used by SJD's automatic window.
-   */
-  relativeCost(blockLength: number): number {
-    const costs = this.costs;
-    if (costs.length === 0) return 1 + (blockLength - 1) / 32;
-    const base = costs[0]!.ms;
-    let lower = costs[0]!;
-    for (const point of costs) {
-      if (point.blockLength === blockLength) return point.ms / base;
-      if (point.blockLength > blockLength) {
-        const f = (blockLength - lower.blockLength) / (point.blockLength - lower.blockLength);
-        return (lower.ms + f * (point.ms - lower.ms)) / base;
-      }
-      lower = point;
-    }
-    const last = costs.at(-1)!;
-    const previous = costs.at(-2) ?? costs[0]!;
-    const slope = (last.ms - previous.ms) / Math.max(1, last.blockLength - previous.blockLength);
-    return (last.ms + slope * (blockLength - last.blockLength)) / base;
+  /** Whether {@link calibrate} has measured this machine's step costs. */
+  get calibrated(): boolean {
+    return this.profile.measured;
   }
 
   /**
-   * Times forward passes over blocks of 1 … 128 tokens once (fastest of five after a
-   * warm-up pass, after a mid-image prefix), for {@link relativeCost}. Called by `load` with `calibrate: true`.
+   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
+   * {@link calibrate} took; the core's default guess before. Used by SJD's automatic window.
+   */
+  relativeCost(blockLength: number): number {
+    return this.profile.relativeCost(blockLength);
+  }
+
+  /**
+   * Times forward passes over blocks of 1 … 128 tokens after a mid-image context (see the
+   * core's `measureCostProfile`), for {@link relativeCost}. Called by `load` with
+   * `calibrate: true`; call it between generations, not during one.
    */
   async calibrate(): Promise<void> {
-    const { manifest, layout } = this;
-    // Mid-image context (prompt + half the grid), as a real step sees on average.
-    const prefix = new Int32Array(
-      manifest.prompt.captionLength + 1 + Math.floor((layout.gridWidth * layout.gridHeight) / 2),
-    ).fill(layout.imageTokens.start);
-    prefix.fill(manifest.vocabulary.special.pad, 0, manifest.prompt.captionLength + 1);
-    const session = await this.openSession({ prefixes: [prefix, prefix] });
-    try {
-      const costs: { blockLength: number; ms: number }[] = [];
-      const base = session.length;
-      for (const blockLength of [1, 2, 4, 8, 16, 32, 64, 128]) {
-        const block = new Int32Array(blockLength).fill(layout.imageTokens.start);
-        const times: number[] = [];
-        for (let i = 0; i < 6; i++) {
-          const started = performance.now();
-          await session.evaluate([block, block]);
-          if (i > 0) times.push(performance.now() - started); // the first pass warms up
-          await session.truncate(base);
-        }
-        // A longer block never costs less: timing noise must not make the profile dip.
-        costs.push({ blockLength, ms: Math.max(Math.min(...times), costs.at(-1)?.ms ?? 0) });
-      }
-      this.costs = costs;
-    } finally {
-      await session.dispose();
-    }
+    this.profile = await measureCostProfile(this, this.manifest);
   }
 
   /** Sessions currently open (for leak checks). */
@@ -189,7 +164,8 @@ export class OnnxLogitsProvider implements LogitsProvider {
   async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
     options.signal?.throwIfAborted();
     const { decoder } = this.folder.manifest;
-    const session = await OnnxLogitsSession.open(
+    const session = await OnnxDecoderSession.open(
+      ort,
       this.decoder,
       {
         layers: decoder.numLayers,

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ManifestError, type ModelManifest, parseModelManifest } from '@sjd/core';
-import { ModelLoadError } from './model-load-error.js';
+import { ModelLoadError } from '@sjd/onnx-common';
 
 /** A model folder whose manifest was read and whose files exist. */
 export interface ModelFolder {

@@ -1,6 +1,5 @@
+import { ExecutionProviderError, ModelLoadError } from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-web/webgpu';
-import { ExecutionProviderError } from './execution-provider-error.js';
-import { ModelLoadError } from './model-load-error.js';
 
 /** Where the model runs in the browser. */
 export type WebExecutionProvider = 'webgpu' | 'wasm';

@@ -1,6 +1,6 @@
+import { ModelLoadError } from '@sjd/onnx-common';
 import { describe, expect, it } from 'vitest';
 import { fetchModelFolder } from './fetch-model-folder.js';
-import { ModelLoadError } from './model-load-error.js';
 import { folderFetch, TEST_ORIGIN, testModelDir } from './test-model.js';
 
 const origin = TEST_ORIGIN;

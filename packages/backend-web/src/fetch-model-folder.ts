@@ -1,5 +1,5 @@
 import { ManifestError, type ModelManifest, parseModelManifest } from '@sjd/core';
-import { ModelLoadError } from './model-load-error.js';
+import { ModelLoadError } from '@sjd/onnx-common';
 
 /** A model folder fetched over HTTP: its manifest and the bytes of both ONNX files. */
 export interface FetchedModel {

@@ -3,11 +3,10 @@
  * or wasm). Re-exports the core API, so this is the one package a web app installs.
  */
 export * from '@sjd/core';
+export { ExecutionProviderError, ModelLoadError, type ModelLoadProblem } from '@sjd/onnx-common';
 export { WEB_EXECUTION_PROVIDERS, type WebExecutionProvider } from './create-web-session.js';
 export { detectWebGpu, type WebGpuProbe } from './detect-webgpu.js';
-export { ExecutionProviderError } from './execution-provider-error.js';
 export type { LoadProgress } from './fetch-model-folder.js';
-export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export {
   type ExecutionProviderChoice,
   type ExecutionProviderReport,

@@ -1,8 +1,7 @@
 import { OnnxLogitsProvider } from '@sjd/backend-node';
 import { encodePrompt, generate, generateStream } from '@sjd/core';
+import { ExecutionProviderError, ModelLoadError } from '@sjd/onnx-common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionProviderError } from './execution-provider-error.js';
-import { ModelLoadError } from './model-load-error.js';
 import { folderFetch, TEST_ORIGIN, testModelDir } from './test-model.js';
 import { WebLogitsProvider } from './web-logits-provider.js';
 

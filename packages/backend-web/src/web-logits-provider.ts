@@ -1,5 +1,6 @@
 import type { CacheStrategy } from '@sjd/core';
 import {
+  CostProfile,
   type ImageLayout,
   InvalidArgumentError,
   type LogitsProvider,
@@ -7,22 +8,25 @@ import {
   layoutFromManifest,
   loadSamplingKernel,
   type ModelManifest,
+  measureCostProfile,
   type OpenSessionOptions,
 } from '@sjd/core';
+import {
+  checkDecoderGraph,
+  ExecutionProviderError,
+  ImageDecoder,
+  ModelLoadError,
+  OnnxDecoderSession,
+} from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-web/webgpu';
-import { checkDecoderGraph } from './check-decoder-graph.js';
 import {
   createWebSession,
   WEB_EXECUTION_PROVIDERS,
   type WebExecutionProvider,
 } from './create-web-session.js';
 import { detectWebGpu } from './detect-webgpu.js';
-import { ExecutionProviderError } from './execution-provider-error.js';
 import { type FetchedModel, fetchModelFolder, type LoadProgress } from './fetch-model-folder.js';
-import { ImageDecoder } from './image-decoder.js';
 import { measureDecoderAgreement } from './measure-decoder-agreement.js';
-import { ModelLoadError } from './model-load-error.js';
-import { WebLogitsSession } from './web-logits-session.js';
 
 /** What the caller asks for: `auto` picks WebGPU when a hardware adapter exists, else wasm. */
 export type ExecutionProviderChoice = 'auto' | WebExecutionProvider;
@@ -200,8 +204,11 @@ export class WebLogitsProvider implements LogitsProvider {
     );
     try {
       checkDecoderGraph(decoder, model.manifest, model.decoderUrl);
-      const imageDecoder = await ImageDecoder.load(
-        model.imageDecoderBytes,
+      // Always on wasm: it runs once per drawn frame and is tiny, so a GPU round trip
+      // would cost more than it saves.
+      const imageDecoder = await ImageDecoder.open(
+        ort,
+        await createWebSession(model.imageDecoderBytes, model.imageDecoderUrl, 'wasm'),
         model.imageDecoderUrl,
         model.manifest,
       );
@@ -224,70 +231,28 @@ export class WebLogitsProvider implements LogitsProvider {
     }
   }
 
-  private costs: { blockLength: number; ms: number }[] = [];
+  private profile = new CostProfile();
 
-  /** Whether {@link calibrate} has measured this device. */
+  /** Whether {@link calibrate} has measured this machine's step costs. */
   get calibrated(): boolean {
-    return this.costs.length > 0;
+    return this.profile.measured;
   }
 
   /**
    * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
-   * {@link calibrate} took; linear between measured lengths. Before calibration, the core's
-   * default guess. Used by SJD's automatic window.
+   * {@link calibrate} took; the core's default guess before. Used by SJD's automatic window.
    */
   relativeCost(blockLength: number): number {
-    const costs = this.costs;
-    if (costs.length === 0) return 1 + (blockLength - 1) / 32;
-    const base = costs[0]!.ms;
-    let lower = costs[0]!;
-    for (const point of costs) {
-      if (point.blockLength === blockLength) return point.ms / base;
-      if (point.blockLength > blockLength) {
-        const f = (blockLength - lower.blockLength) / (point.blockLength - lower.blockLength);
-        return (lower.ms + f * (point.ms - lower.ms)) / base;
-      }
-      lower = point;
-    }
-    const last = costs.at(-1)!;
-    const previous = costs.at(-2) ?? costs[0]!;
-    const slope = (last.ms - previous.ms) / Math.max(1, last.blockLength - previous.blockLength);
-    return (last.ms + slope * (blockLength - last.blockLength)) / base;
+    return this.profile.relativeCost(blockLength);
   }
 
   /**
-   * Times forward passes over blocks of 1 … 128 tokens for {@link relativeCost}: the fastest
-   * of five after one untimed pass (onnxruntime-web spends its first pass at a new shape on
-   * allocation), over a context of the prompt plus half an image — a cost ratio taken after
-   * the prompt alone overstates what long blocks cost in the middle of an image, where every
-   * block also pays for attending to the cache. Call it between generations, not during one.
+   * Times forward passes over blocks of 1 … 128 tokens after a mid-image context (see the
+   * core's `measureCostProfile`), for {@link relativeCost}. Call it between generations, not
+   * during one.
    */
   async calibrate(): Promise<void> {
-    const { manifest, layout } = this;
-    const prefix = new Int32Array(
-      manifest.prompt.captionLength + 1 + Math.floor((layout.gridWidth * layout.gridHeight) / 2),
-    ).fill(layout.imageTokens.start);
-    prefix.fill(manifest.vocabulary.special.pad, 0, manifest.prompt.captionLength + 1);
-    const session = await this.openSession({ prefixes: [prefix, prefix] });
-    try {
-      const costs: { blockLength: number; ms: number }[] = [];
-      const base = session.length;
-      for (const blockLength of [1, 2, 4, 8, 16, 32, 64, 128]) {
-        const block = new Int32Array(blockLength).fill(layout.imageTokens.start);
-        const times: number[] = [];
-        for (let i = 0; i < 6; i++) {
-          const started = performance.now();
-          await session.evaluate([block, block]);
-          if (i > 0) times.push(performance.now() - started);
-          await session.truncate(base);
-        }
-        // A longer block never costs less: timing noise must not make the profile dip.
-        costs.push({ blockLength, ms: Math.max(Math.min(...times), costs.at(-1)?.ms ?? 0) });
-      }
-      this.costs = costs;
-    } finally {
-      await session.dispose();
-    }
+    this.profile = await measureCostProfile(this, this.manifest);
   }
 
   /** Sessions currently open (for leak checks). */
@@ -298,7 +263,8 @@ export class WebLogitsProvider implements LogitsProvider {
   async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
     options.signal?.throwIfAborted();
     const { decoder } = this.manifest;
-    const session = await WebLogitsSession.open(
+    const session = await OnnxDecoderSession.open(
+      ort,
       this.decoder,
       {
         layers: decoder.numLayers,

@@ -63,6 +63,12 @@ export {
   sequenceLength,
   type TokenRange,
 } from './provider/image-layout.js';
+export {
+  CALIBRATION_BLOCK_LENGTHS,
+  type CostPoint,
+  CostProfile,
+  measureCostProfile,
+} from './provider/cost-profile.js';
 export type {
   LogitsProvider,
   LogitsSession,

@@ -1,6 +1,7 @@
 import type { LogitsSession } from '@sjd/core';
 import { type CacheStrategy, KvCache } from '@sjd/core';
-import * as ort from 'onnxruntime-web/webgpu';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import type { OnnxRuntime } from './onnx-runtime.js';
 
 /** What a session needs to know about the decoder graph. */
 export interface DecoderShape {
@@ -12,18 +13,22 @@ export interface DecoderShape {
 }
 
 /**
- * A model state on onnxruntime-web: the rows' key/value cache across forward passes, held
- * in JavaScript memory on either execution provider. Rows are left-padded to equal length
+ * A model state for a decoder in the Optimum / transformers.js interface (`input_ids`,
+ * `attention_mask`, `position_ids`, `past_key_values.{i}.key|value` → `logits`,
+ * `present.{i}.key|value`): the rows' key/value cache across forward passes, held in
+ * JavaScript memory whatever the execution provider. Rows are left-padded to equal length
  * (padding is never attended, position ids count real tokens only), so classifier-free
- * guidance's two rows run in one batch. The same design as `@sjd/backend-node`'s session.
+ * guidance's two rows run in one batch. Rejected drafts leave it by `truncate`
+ * (see the core's `KvCache` for trimming vs masking).
  */
-export class WebLogitsSession implements LogitsSession {
+export class OnnxDecoderSession implements LogitsSession {
   readonly rows: number;
   private readonly cache: KvCache;
   private disposed = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly runtime: OnnxRuntime,
+    private readonly session: InferenceSession,
     private readonly shape: DecoderShape,
     private readonly strategy: CacheStrategy,
     rows: number,
@@ -34,12 +39,13 @@ export class WebLogitsSession implements LogitsSession {
 
   /** Opens a session and runs the prefixes through the model (one batched prefill). */
   static async open(
-    session: ort.InferenceSession,
+    runtime: OnnxRuntime,
+    session: InferenceSession,
     shape: DecoderShape,
     strategy: CacheStrategy,
     prefixes: readonly Int32Array[],
-  ): Promise<WebLogitsSession> {
-    const state = new WebLogitsSession(session, shape, strategy, prefixes.length);
+  ): Promise<OnnxDecoderSession> {
+    const state = new OnnxDecoderSession(runtime, session, shape, strategy, prefixes.length);
     const longest = Math.max(...prefixes.map((p) => p.length));
     if (longest > 0) {
       const blocks = prefixes.map((p) => {
@@ -87,7 +93,7 @@ export class WebLogitsSession implements LogitsSession {
     blocks: readonly Int32Array[],
     attend: readonly number[][],
   ): Promise<Float32Array> {
-    if (this.disposed) throw new Error('WebLogitsSession: used after dispose');
+    if (this.disposed) throw new Error('OnnxDecoderSession: used after dispose');
     const { rows, cache } = this;
     const size = blocks[0]!.length;
     const past = cache.slots;
@@ -106,20 +112,21 @@ export class WebLogitsSession implements LogitsSession {
         position += a;
       }
     }
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', inputIds, [rows, size]),
-      attention_mask: new ort.Tensor('int64', mask, [rows, past + size]),
-      position_ids: new ort.Tensor('int64', positionIds, [rows, size]),
+    const { Tensor: OrtTensor } = this.runtime;
+    const feeds: Record<string, Tensor> = {
+      input_ids: new OrtTensor('int64', inputIds, [rows, size]),
+      attention_mask: new OrtTensor('int64', mask, [rows, past + size]),
+      position_ids: new OrtTensor('int64', positionIds, [rows, size]),
     };
     const { layers, kvHeads, headDim } = this.shape;
     for (let l = 0; l < layers; l++) {
-      feeds[`past_key_values.${l}.key`] = new ort.Tensor('float32', cache.tensors[2 * l]!, [
+      feeds[`past_key_values.${l}.key`] = new OrtTensor('float32', cache.tensors[2 * l]!, [
         rows,
         kvHeads,
         past,
         headDim,
       ]);
-      feeds[`past_key_values.${l}.value`] = new ort.Tensor('float32', cache.tensors[2 * l + 1]!, [
+      feeds[`past_key_values.${l}.value`] = new OrtTensor('float32', cache.tensors[2 * l + 1]!, [
         rows,
         kvHeads,
         past,

@@ -3,8 +3,9 @@ import { SjdError } from '@sjd/core';
 const name = 'SjdModelLoadError';
 
 /**
- * Why a model could not be loaded from its URL. The same kinds as `@sjd/backend-node`,
- * plus `network` (the request failed or the server answered with an error status) and
+ * Why a model could not be loaded: a file is missing, the manifest is invalid, an ONNX file
+ * is corrupt, a graph does not match the manifest, or the runtime does not support it; and
+ * in the browser, `network` (the request failed or answered with an error status) and
  * `cross-origin` (the model is not on the page's own origin).
  */
 export type ModelLoadProblem =
@@ -17,13 +18,12 @@ export type ModelLoadProblem =
   | 'cross-origin';
 
 /**
- * A model could not be loaded: `problem` says what kind of fault, `path` which URL, and the
- * message says what was expected and what was found. Same `name` as `@sjd/backend-node`'s
- * `ModelLoadError`, so one check catches both.
+ * A model could not be loaded: `problem` says what kind of fault, `path` which file (a path
+ * in Node, a URL in the browser), and the message what was expected and what was found.
  */
 export class ModelLoadError extends SjdError {
   readonly problem: ModelLoadProblem;
-  /** The URL of the file at fault. */
+  /** The file at fault. */
   readonly path: string;
 
   constructor(options: {

@@ -3,12 +3,11 @@ import { SjdError } from '@sjd/core';
 const name = 'SjdExecutionProviderError';
 
 /**
- * The execution provider the caller insisted on cannot run in this browser; the message
- * says why (no `navigator.gpu`, no adapter, onnxruntime-web's backend failed to start, …).
- * Same `name` as `@sjd/backend-node`'s error of the same kind, so one check catches both.
+ * The execution provider the caller asked for cannot start here; the message says what is
+ * missing (CUDA libraries, `navigator.gpu`, an adapter, the runtime's backend, …).
  */
 export class ExecutionProviderError extends SjdError {
-  /** The provider that was asked for, e.g. `webgpu`. */
+  /** The provider that was asked for, e.g. `cuda` or `webgpu`. */
   readonly executionProvider: string;
 
   constructor(options: { executionProvider: string; message: string; cause?: unknown }) {

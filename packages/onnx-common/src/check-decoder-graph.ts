@@ -1,13 +1,14 @@
 import type { ModelManifest } from '@sjd/core';
-import type * as ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-common';
 import { ModelLoadError } from './model-load-error.js';
 
 /**
  * Checks that a decoder graph has the inputs and outputs the manifest names, with the
  * head count, head size and vocabulary the manifest states where the graph fixes them.
+ * Throws a `graph-mismatch` {@link ModelLoadError} naming `path` (a file path or URL).
  */
 export function checkDecoderGraph(
-  session: ort.InferenceSession,
+  session: InferenceSession,
   manifest: ModelManifest,
   path: string,
 ): void {
@@ -26,7 +27,7 @@ export function checkDecoderGraph(
         `the graph has no output "${name}" that manifest.json lists (graph outputs: ${session.outputNames.join(', ')})`,
       );
   }
-  const shapeOf = (list: readonly ort.InferenceSession.ValueMetadata[], name: string) => {
+  const shapeOf = (list: readonly InferenceSession.ValueMetadata[], name: string) => {
     const meta = list.find((m) => m.name === name);
     return meta?.isTensor ? meta.shape : undefined;
   };

@@ -1,0 +1,12 @@
+/**
+ * `@sjd/onnx-common`: what the two onnxruntime backends (`@sjd/backend-node`,
+ * `@sjd/backend-web`) share, written once against onnxruntime-common's API, as onnxruntime
+ * itself shares `onnxruntime-common` between its Node and web packages. Each backend passes
+ * its runtime's `Tensor` class ({@link OnnxRuntime}) and its own inference sessions.
+ */
+export { checkDecoderGraph } from './check-decoder-graph.js';
+export { ExecutionProviderError } from './execution-provider-error.js';
+export { ImageDecoder } from './image-decoder.js';
+export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
+export { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
+export type { OnnxRuntime } from './onnx-runtime.js';
