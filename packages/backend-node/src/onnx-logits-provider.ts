@@ -10,7 +10,7 @@ import {
   measureCostProfile,
   type OpenSessionOptions,
 } from '@sjd/core';
-import { checkDecoderGraph, ImageDecoder, OnnxDecoderSession } from '@sjd/onnx-common';
+import { checkDecoderGraph, ImageDecoder, OnnxImageModel } from '@sjd/onnx-common';
 import { shippedModelDir } from '@sjd/shapes';
 import * as ort from 'onnxruntime-node';
 import {
@@ -49,31 +49,24 @@ export interface LoadModelOptions {
  * const result = await generate({ provider: model, prompt: prompt.conditional, … });
  * const png = encodePng(await model.decodeImage(result.images[0].codes), 64, 64);
  */
-export class OnnxLogitsProvider implements LogitsProvider {
-  readonly specificationVersion = 'v1' as const;
-  readonly providerId: string;
-  readonly vocabSize: number;
-  readonly layout: ImageLayout;
-  readonly manifest: ModelManifest;
+export class OnnxLogitsProvider extends OnnxImageModel {
   readonly folder: ModelFolder;
   readonly executionProvider: ExecutionProvider;
-  readonly cacheStrategy: CacheStrategy;
-  private openSessions = 0;
 
   private constructor(
     folder: ModelFolder,
-    private readonly decoder: ort.InferenceSession,
-    private readonly imageDecoder: ImageDecoder,
+    decoder: ort.InferenceSession,
+    imageDecoder: ImageDecoder,
     executionProvider: ExecutionProvider,
     cacheStrategy: CacheStrategy,
   ) {
+    super(ort, decoder, imageDecoder, {
+      manifest: folder.manifest,
+      cacheStrategy,
+      providerId: `onnxruntime-node/${executionProvider}/${folder.manifest.name}`,
+    });
     this.folder = folder;
-    this.manifest = folder.manifest;
-    this.vocabSize = folder.manifest.vocabulary.size;
-    this.layout = layoutFromManifest(folder.manifest);
     this.executionProvider = executionProvider;
-    this.cacheStrategy = cacheStrategy;
-    this.providerId = `onnxruntime-node/${executionProvider}/${folder.manifest.name}`;
   }
 
   /** Loads a model folder; throws `ModelLoadError` or `ExecutionProviderError` saying what is wrong. */
@@ -130,74 +123,5 @@ export class OnnxLogitsProvider implements LogitsProvider {
     );
     if (options.calibrate) await provider.calibrate();
     return provider;
-  }
-
-  private profile = new CostProfile();
-
-  /** Whether {@link calibrate} has measured this machine's step costs. */
-  get calibrated(): boolean {
-    return this.profile.measured;
-  }
-
-  /**
-   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
-   * {@link calibrate} took; the core's default guess before. Used by SJD's automatic window.
-   */
-  relativeCost(blockLength: number): number {
-    return this.profile.relativeCost(blockLength);
-  }
-
-  /**
-   * Times forward passes over blocks of 1 … 128 tokens after a mid-image context (see the
-   * core's `measureCostProfile`), for {@link relativeCost}. Called by `load` with
-   * `calibrate: true`; call it between generations, not during one.
-   */
-  async calibrate(): Promise<void> {
-    this.profile = await measureCostProfile(this, this.manifest);
-  }
-
-  /** Sessions currently open (for leak checks). */
-  get activeSessions(): number {
-    return this.openSessions;
-  }
-
-  async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
-    options.signal?.throwIfAborted();
-    const { decoder } = this.folder.manifest;
-    const session = await OnnxDecoderSession.open(
-      ort,
-      this.decoder,
-      {
-        layers: decoder.numLayers,
-        kvHeads: decoder.numKeyValueHeads,
-        headDim: decoder.headDim,
-        vocabSize: this.vocabSize,
-        padToken: this.manifest.vocabulary.special.pad,
-      },
-      this.cacheStrategy,
-      options.prefixes,
-    );
-    this.openSessions++;
-    const dispose = session.dispose.bind(session);
-    let disposed = false;
-    session.dispose = async () => {
-      if (!disposed) {
-        disposed = true;
-        this.openSessions--;
-      }
-      await dispose();
-    };
-    return session;
-  }
-
-  /** Image codes (raster order, `0 … image.count − 1`) → RGB bytes, `pixelWidth × pixelHeight × 3`. */
-  decodeImage(codes: Int32Array): Promise<Uint8Array> {
-    return this.imageDecoder.decode(codes);
-  }
-
-  /** Releases both onnxruntime sessions. */
-  async release(): Promise<void> {
-    await this.decoder.release();
-    await this.imageDecoder.release();
   }
 }

@@ -1,22 +1,11 @@
 import type { CacheStrategy } from '@sjd/core';
-import {
-  CostProfile,
-  type ImageLayout,
-  InvalidArgumentError,
-  type LogitsProvider,
-  type LogitsSession,
-  layoutFromManifest,
-  loadSamplingKernel,
-  type ModelManifest,
-  measureCostProfile,
-  type OpenSessionOptions,
-} from '@sjd/core';
+import { InvalidArgumentError, loadSamplingKernel } from '@sjd/core';
 import {
   checkDecoderGraph,
   ExecutionProviderError,
   ImageDecoder,
   ModelLoadError,
-  OnnxDecoderSession,
+  OnnxImageModel,
 } from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-web/webgpu';
 import {
@@ -116,32 +105,25 @@ export const WEBGPU_TOLERANCE = 0.05;
  * const prompt = encodePrompt(model.manifest, 'a large red circle in the centre');
  * for await (const event of generateStream({ provider: model, prompt: prompt.conditional })) { … }
  */
-export class WebLogitsProvider implements LogitsProvider {
-  readonly specificationVersion = 'v1' as const;
-  readonly providerId: string;
-  readonly vocabSize: number;
-  readonly layout: ImageLayout;
-  readonly manifest: ModelManifest;
+export class WebLogitsProvider extends OnnxImageModel {
   /** The model folder URL. */
   readonly modelUrl: string;
   readonly executionProviderReport: ExecutionProviderReport;
-  readonly cacheStrategy: CacheStrategy;
-  private openSessions = 0;
 
   private constructor(
     model: FetchedModel,
-    private readonly decoder: ort.InferenceSession,
-    private readonly imageDecoder: ImageDecoder,
+    decoder: ort.InferenceSession,
+    imageDecoder: ImageDecoder,
     report: ExecutionProviderReport,
     cacheStrategy: CacheStrategy,
   ) {
-    this.manifest = model.manifest;
+    super(ort, decoder, imageDecoder, {
+      manifest: model.manifest,
+      cacheStrategy,
+      providerId: `onnxruntime-web/${report.active}/${model.manifest.name}`,
+    });
     this.modelUrl = model.url;
-    this.vocabSize = model.manifest.vocabulary.size;
-    this.layout = layoutFromManifest(model.manifest);
     this.executionProviderReport = report;
-    this.cacheStrategy = cacheStrategy;
-    this.providerId = `onnxruntime-web/${report.active}/${model.manifest.name}`;
   }
 
   /** The execution provider that runs the decoder. */
@@ -229,75 +211,6 @@ export class WebLogitsProvider implements LogitsProvider {
       await decoder.release();
       throw error;
     }
-  }
-
-  private profile = new CostProfile();
-
-  /** Whether {@link calibrate} has measured this machine's step costs. */
-  get calibrated(): boolean {
-    return this.profile.measured;
-  }
-
-  /**
-   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
-   * {@link calibrate} took; the core's default guess before. Used by SJD's automatic window.
-   */
-  relativeCost(blockLength: number): number {
-    return this.profile.relativeCost(blockLength);
-  }
-
-  /**
-   * Times forward passes over blocks of 1 … 128 tokens after a mid-image context (see the
-   * core's `measureCostProfile`), for {@link relativeCost}. Call it between generations, not
-   * during one.
-   */
-  async calibrate(): Promise<void> {
-    this.profile = await measureCostProfile(this, this.manifest);
-  }
-
-  /** Sessions currently open (for leak checks). */
-  get activeSessions(): number {
-    return this.openSessions;
-  }
-
-  async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
-    options.signal?.throwIfAborted();
-    const { decoder } = this.manifest;
-    const session = await OnnxDecoderSession.open(
-      ort,
-      this.decoder,
-      {
-        layers: decoder.numLayers,
-        kvHeads: decoder.numKeyValueHeads,
-        headDim: decoder.headDim,
-        vocabSize: this.vocabSize,
-        padToken: this.manifest.vocabulary.special.pad,
-      },
-      this.cacheStrategy,
-      options.prefixes,
-    );
-    this.openSessions++;
-    const dispose = session.dispose.bind(session);
-    let disposed = false;
-    session.dispose = async () => {
-      if (!disposed) {
-        disposed = true;
-        this.openSessions--;
-      }
-      await dispose();
-    };
-    return session;
-  }
-
-  /** Image codes (raster order, `0 … image.count − 1`) → RGB bytes, `pixelWidth × pixelHeight × 3`. */
-  decodeImage(codes: Int32Array): Promise<Uint8Array> {
-    return this.imageDecoder.decode(codes);
-  }
-
-  /** Releases both onnxruntime sessions. */
-  async release(): Promise<void> {
-    await this.decoder.release();
-    await this.imageDecoder.release();
   }
 }
 

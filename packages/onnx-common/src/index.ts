@@ -9,4 +9,5 @@ export { ExecutionProviderError } from './execution-provider-error.js';
 export { ImageDecoder } from './image-decoder.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
+export { OnnxImageModel } from './onnx-image-model.js';
 export type { OnnxRuntime } from './onnx-runtime.js';

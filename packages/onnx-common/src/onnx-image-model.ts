@@ -1,0 +1,112 @@
+import {
+  type CacheStrategy,
+  CostProfile,
+  type ImageLayout,
+  type LogitsProvider,
+  type LogitsSession,
+  layoutFromManifest,
+  type ModelManifest,
+  measureCostProfile,
+  type OpenSessionOptions,
+} from '@sjd/core';
+import type { InferenceSession } from 'onnxruntime-common';
+import type { ImageDecoder } from './image-decoder.js';
+import { OnnxDecoderSession } from './onnx-decoder-session.js';
+import type { OnnxRuntime } from './onnx-runtime.js';
+
+/**
+ * A `LogitsProvider` for a text-to-image model whose decoder is an ONNX graph in the Hugging
+ * Face Optimum / transformers.js interface, plus its image decoder (codes → pixels). The
+ * part of `OnnxLogitsProvider` (Node) and `WebLogitsProvider` (browser) that does not depend
+ * on where the model comes from or which runtime runs it; each subclass loads its sessions.
+ */
+export abstract class OnnxImageModel implements LogitsProvider {
+  readonly specificationVersion = 'v1' as const;
+  readonly providerId: string;
+  readonly vocabSize: number;
+  readonly layout: ImageLayout;
+  readonly manifest: ModelManifest;
+  readonly cacheStrategy: CacheStrategy;
+  private openSessions = 0;
+  private profile = new CostProfile();
+
+  protected constructor(
+    private readonly runtime: OnnxRuntime,
+    protected readonly decoder: InferenceSession,
+    private readonly imageDecoder: ImageDecoder,
+    options: { manifest: ModelManifest; cacheStrategy: CacheStrategy; providerId: string },
+  ) {
+    this.manifest = options.manifest;
+    this.vocabSize = options.manifest.vocabulary.size;
+    this.layout = layoutFromManifest(options.manifest);
+    this.cacheStrategy = options.cacheStrategy;
+    this.providerId = options.providerId;
+  }
+
+  /** Whether {@link calibrate} has measured this machine's step costs. */
+  get calibrated(): boolean {
+    return this.profile.measured;
+  }
+
+  /**
+   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
+   * {@link calibrate} took; the core's default guess before. Used by SJD's automatic window.
+   */
+  relativeCost(blockLength: number): number {
+    return this.profile.relativeCost(blockLength);
+  }
+
+  /**
+   * Times forward passes over blocks of 1 … 128 tokens after a mid-image context (the
+   * core's `measureCostProfile`), for {@link relativeCost}. Call it between generations,
+   * not during one.
+   */
+  async calibrate(): Promise<void> {
+    this.profile = await measureCostProfile(this, this.manifest);
+  }
+
+  /** Sessions currently open (for leak checks). */
+  get activeSessions(): number {
+    return this.openSessions;
+  }
+
+  async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
+    options.signal?.throwIfAborted();
+    const { decoder } = this.manifest;
+    const session = await OnnxDecoderSession.open(
+      this.runtime,
+      this.decoder,
+      {
+        layers: decoder.numLayers,
+        kvHeads: decoder.numKeyValueHeads,
+        headDim: decoder.headDim,
+        vocabSize: this.vocabSize,
+        padToken: this.manifest.vocabulary.special.pad,
+      },
+      this.cacheStrategy,
+      options.prefixes,
+    );
+    this.openSessions++;
+    const dispose = session.dispose.bind(session);
+    let disposed = false;
+    session.dispose = async () => {
+      if (!disposed) {
+        disposed = true;
+        this.openSessions--;
+      }
+      await dispose();
+    };
+    return session;
+  }
+
+  /** Image codes (raster order, `0 … image.count − 1`) → RGB bytes, `pixelWidth × pixelHeight × 3`. */
+  decodeImage(codes: Int32Array): Promise<Uint8Array> {
+    return this.imageDecoder.decode(codes);
+  }
+
+  /** Releases both inference sessions. */
+  async release(): Promise<void> {
+    await this.decoder.release();
+    await this.imageDecoder.release();
+  }
+}
