@@ -10,7 +10,12 @@ import {
   measureCostProfile,
   type OpenSessionOptions,
 } from '@sjd/core';
-import { checkDecoderGraph, ImageDecoder, OnnxImageModel } from '@sjd/onnx-common';
+import {
+  checkDecoderGraph,
+  checkLoadOptions,
+  ImageDecoder,
+  OnnxImageModel,
+} from '@sjd/onnx-common';
 import { shippedModelDir } from '@sjd/shapes';
 import * as ort from 'onnxruntime-node';
 import {
@@ -79,24 +84,7 @@ export class OnnxLogitsProvider extends OnnxImageModel {
         received: executionProvider,
       });
     }
-    const cacheStrategy = options.cacheStrategy ?? 'trim';
-    if (cacheStrategy !== 'trim' && cacheStrategy !== 'mask') {
-      throw new InvalidArgumentError({
-        field: 'cacheStrategy',
-        allowed: 'trim | mask',
-        received: cacheStrategy,
-      });
-    }
-    if (
-      options.threads !== undefined &&
-      !(Number.isInteger(options.threads) && options.threads >= 1)
-    ) {
-      throw new InvalidArgumentError({
-        field: 'threads',
-        allowed: 'an integer ≥ 1',
-        received: options.threads,
-      });
-    }
+    const cacheStrategy = checkLoadOptions(options);
     const folder = await readModelFolder(options.modelDir ?? shippedModelDir);
     const decoder = await createInferenceSession(
       folder.decoderPath,

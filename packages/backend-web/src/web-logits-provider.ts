@@ -2,6 +2,7 @@ import type { CacheStrategy } from '@sjd/core';
 import { InvalidArgumentError, loadSamplingKernel } from '@sjd/core';
 import {
   checkDecoderGraph,
+  checkLoadOptions,
   ExecutionProviderError,
   ImageDecoder,
   ModelLoadError,
@@ -145,24 +146,7 @@ export class WebLogitsProvider extends OnnxImageModel {
         received: requested,
       });
     }
-    const cacheStrategy = options.cacheStrategy ?? 'trim';
-    if (cacheStrategy !== 'trim' && cacheStrategy !== 'mask') {
-      throw new InvalidArgumentError({
-        field: 'cacheStrategy',
-        allowed: 'trim | mask',
-        received: cacheStrategy,
-      });
-    }
-    if (
-      options.threads !== undefined &&
-      !(Number.isInteger(options.threads) && options.threads >= 1)
-    ) {
-      throw new InvalidArgumentError({
-        field: 'threads',
-        allowed: 'an integer ≥ 1',
-        received: options.threads,
-      });
-    }
+    const cacheStrategy = checkLoadOptions(options);
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     configureRuntime(options, isolated);
 

@@ -5,6 +5,7 @@
  * its runtime's `Tensor` class ({@link OnnxRuntime}) and its own inference sessions.
  */
 export { checkDecoderGraph } from './check-decoder-graph.js';
+export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.js';
 export { ExecutionProviderError } from './execution-provider-error.js';
 export { ImageDecoder } from './image-decoder.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';

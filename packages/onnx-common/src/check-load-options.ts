@@ -1,0 +1,35 @@
+import { type CacheStrategy, InvalidArgumentError } from '@sjd/core';
+
+/** Load options every onnxruntime backend takes. */
+export interface CommonLoadOptions {
+  /** How rejected drafts leave the KV cache. Default `trim` (see docs/kv-cache.md). */
+  readonly cacheStrategy?: CacheStrategy;
+  /** onnxruntime threads; an integer ≥ 1. */
+  readonly threads?: number;
+}
+
+/**
+ * Validates the options both backends take, throwing `InvalidArgumentError` naming the bad
+ * field and what is allowed; returns the cache strategy to use.
+ */
+export function checkLoadOptions(options: CommonLoadOptions): CacheStrategy {
+  const cacheStrategy = options.cacheStrategy ?? 'trim';
+  if (cacheStrategy !== 'trim' && cacheStrategy !== 'mask') {
+    throw new InvalidArgumentError({
+      field: 'cacheStrategy',
+      allowed: 'trim | mask',
+      received: cacheStrategy,
+    });
+  }
+  if (
+    options.threads !== undefined &&
+    !(Number.isInteger(options.threads) && options.threads >= 1)
+  ) {
+    throw new InvalidArgumentError({
+      field: 'threads',
+      allowed: 'an integer ≥ 1',
+      received: options.threads,
+    });
+  }
+  return cacheStrategy;
+}
