@@ -21,7 +21,8 @@ def main():
     ap.add_argument("--report", required=True)
     ap.add_argument("--parity", required=True)
     ap.add_argument("--out", required=True, help="model folder")
-    ap.add_argument("--name", default="shapes-v1")
+    # v2: the world varies what a caption leaves open (background grey, shape offsets).
+    ap.add_argument("--name", default="shapes-v2")
     a = ap.parse_args()
     ck = torch.load(a.ckpt, map_location="cpu")
     c = ck["config"]
