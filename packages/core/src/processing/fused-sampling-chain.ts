@@ -22,7 +22,8 @@ export class FusedSamplingChain implements TargetChain {
   /**
    * @param kernel `'auto'` (default): WebAssembly SIMD where it compiles (see
    *   `loadSamplingKernel`), else plain JavaScript; `'js'`: plain JavaScript. Both
-   *   keep the same tokens; probabilities agree to ~1e-15 relative (their `exp` differ).
+   *   keep the same tokens; probabilities agree to 1e-13 relative (their `exp` and summation
+   *   orders differ).
    */
   constructor(
     private readonly layout: ImageLayout,
