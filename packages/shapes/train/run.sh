@@ -8,7 +8,7 @@
 #   pnpm --filter @sjd/shapes train:smoke    # every stage on tiny settings, into a temp folder
 #
 # Environment (full-run defaults in brackets):
-#   TRAIN_MINUTES [85]   training-time budget; the cosine LR schedule is sized to it
+#   TRAIN_MINUTES [110]  training-time budget; the cosine LR schedule is sized to it
 #   TRAIN_COUNT [200000] training images; WORK [.work/full]; MODEL_OUT [model]
 #   EVAL_N [200]         held-out captions for the final adherence figure
 #   EVAL_SETTINGS        sampling settings compared on the first SWEEP_N [64] held-out captions; the best
@@ -33,7 +33,7 @@ else
   MODEL_OUT=${MODEL_OUT:-model}
   TRAIN_COUNT=${TRAIN_COUNT:-200000}; HELDOUT_COUNT=200
   TOK_ARGS=(--codes 512 --fit-images 8000 --iters 20)
-  TRAIN_ARGS=(--minutes "${TRAIN_MINUTES:-85}" --d-model 160 --layers 4 --heads 4 --ffn 432 --batch 32 --lr 3e-3)
+  TRAIN_ARGS=(--minutes "${TRAIN_MINUTES:-110}" --d-model 160 --layers 4 --heads 4 --ffn 432 --batch 32 --lr 3e-3)
   EVAL_N=${EVAL_N:-200}; EVAL_SETTINGS=${EVAL_SETTINGS:-"cfg=1,t=1;cfg=1,t=1,p=0.9;cfg=1,t=0.7;cfg=1.5,t=0.7;cfg=1,t=0.5;cfg=1,t=0.3"}
   SWEEP_N=${SWEEP_N:-64}; DIV=(--div-captions 16 --div-seeds 4)
 fi
