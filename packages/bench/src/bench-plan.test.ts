@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChartSvg } from './bar-chart-svg.js';
-import { benchPrompts, configLabel, methodConfigs } from './bench-plan.js';
+import { benchPrompts, configLabel, methodConfigs, seedFor } from './bench-plan.js';
 
 describe('the benchmark plan', () => {
   it('measures vanilla AR first (the baseline), greedy Jacobi, and SJD × 3 initialisers × 3 windows', () => {
@@ -18,6 +18,12 @@ describe('the benchmark plan', () => {
       'sjd L=32 vertical',
     ]);
   });
+  it('gives every caption its own seeds', () => {
+    const { captions, seeds } = benchPrompts(false);
+    const all = captions.flatMap((_, c) => seeds.map((s) => seedFor(c, s)));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
   it('uses held-out captions and several seeds (diversity needs them)', () => {
     const { captions, seeds } = benchPrompts(true);
     expect(captions.length).toBeGreaterThan(3);

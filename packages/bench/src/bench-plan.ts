@@ -60,6 +60,16 @@ export function benchPrompts(quick: boolean): { captions: string[]; seeds: numbe
   };
 }
 
+/**
+ * The generation seed of a caption's `seed`-th sample: distinct per caption. With the same
+ * seeds for every caption, a method's first random draws, and with them the choices every
+ * caption shares (the background grey comes first), would repeat across captions, making
+ * the per-caption diversities of one method move together rather than average out.
+ */
+export function seedFor(captionIndex: number, seed: number): number {
+  return 1000 * (captionIndex + 1) + seed;
+}
+
 export function configLabel(c: MethodConfig): string {
   const cfg = c.cfgScale === undefined ? '' : ` (cfg ${c.cfgScale})`;
   if (c.method === 'ar' || c.method === 'transformers.js') return `${c.method}${cfg}`;

@@ -122,8 +122,16 @@ const paper = rows.filter(
 );
 const lossless = rows.filter((r) => r.method === 'sjd');
 const bestPaper = paper.reduce((a, b) => (b.speedup > a.speedup ? b : a));
-const bestLossless = lossless.reduce((a, b) => (b.stepCompression > a.stepCompression ? b : a));
+
 const paperDefault = rows.find((r) => r.label === 'sjd L=16 random')!;
+// The best lossless mode: the fastest in wall-clock time among those that reach both
+// step-compression targets (all lossless rows when none does).
+const compressive = lossless.filter(
+  (r) => r.stepCompression >= 6 && r.stepCompression >= 1.5 * paperDefault.stepCompression,
+);
+const bestLossless = (compressive.length > 0 ? compressive : lossless).reduce((a, b) =>
+  b.speedup > a.speedup ? b : a,
+);
 const [ourAr, peer] = peers;
 // Every SJD row samples the same distribution as AR (the exactness suite proves it), so
 // their pooled images judge "quality kept" with far less noise than any single row.
@@ -178,7 +186,7 @@ const checks: [string, boolean, string][] = [
     jacobi.diversity.toFixed(3),
   ],
   [
-    `best lossless (${bestLossless.label}): step compression ≥ 1.5× the paper's SJD L=16 random`,
+    `best lossless (${bestLossless.label}, the fastest reaching both compression targets): step compression ≥ 1.5× the paper's SJD L=16 random`,
     bestLossless.stepCompression >= 1.5 * paperDefault.stepCompression,
     `${(bestLossless.stepCompression / paperDefault.stepCompression).toFixed(2)}×`,
   ],

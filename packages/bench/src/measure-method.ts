@@ -4,7 +4,7 @@
  */
 import { type DecodingMethod, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
 import { adherence, diversity, evaluateImage } from '@sjd/shapes';
-import type { MethodConfig } from './bench-plan.js';
+import { type MethodConfig, seedFor } from './bench-plan.js';
 
 export interface MethodMeasurement {
   readonly images: number;
@@ -57,7 +57,7 @@ export async function measureMethod(
   let acceptedDrafts = 0;
   const verified: number[] = [];
   const accepted: number[] = [];
-  for (const caption of captions) {
+  for (const [c, caption] of captions.entries()) {
     const prompt = encodePrompt(model.manifest, caption);
     const images: Uint8Array[] = [];
     for (const seed of seeds) {
@@ -66,7 +66,7 @@ export async function measureMethod(
         provider: model,
         prompt: prompt.conditional,
         unconditionalPrompt: prompt.unconditional,
-        seed,
+        seed: seedFor(c, seed),
         sampling,
         decoding: {
           method: config.method as DecodingMethod,
