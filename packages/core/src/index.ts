@@ -55,6 +55,12 @@ export { TemperatureLogitsWarper } from './processing/temperature-warper.js';
 export { TopKLogitsWarper } from './processing/top-k-warper.js';
 export { TopPLogitsWarper } from './processing/top-p-warper.js';
 export {
+  CALIBRATION_BLOCK_LENGTHS,
+  type CostPoint,
+  CostProfile,
+  measureCostProfile,
+} from './provider/cost-profile.js';
+export {
   allowedTokensAt,
   type ImageLayout,
   imageCodes,
@@ -63,12 +69,6 @@ export {
   sequenceLength,
   type TokenRange,
 } from './provider/image-layout.js';
-export {
-  CALIBRATION_BLOCK_LENGTHS,
-  type CostPoint,
-  CostProfile,
-  measureCostProfile,
-} from './provider/cost-profile.js';
 export type {
   LogitsProvider,
   LogitsSession,
