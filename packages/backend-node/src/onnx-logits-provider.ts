@@ -1,15 +1,4 @@
-import type { CacheStrategy } from '@sjd/core';
-import {
-  CostProfile,
-  type ImageLayout,
-  InvalidArgumentError,
-  type LogitsProvider,
-  type LogitsSession,
-  layoutFromManifest,
-  type ModelManifest,
-  measureCostProfile,
-  type OpenSessionOptions,
-} from '@sjd/core';
+import { type CacheStrategy, InvalidArgumentError } from '@sjd/core';
 import {
   checkDecoderGraph,
   checkLoadOptions,
