@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderContractError } from '../../errors/provider-contract-error.js';
 import type { ImageLayout } from '../../provider/image-layout.js';
 import { SeededRandom } from '../../random/seeded-random.js';
-import { FusedSamplingChain } from '../fused-sampling-chain.js';
+import { FusedSamplingChain, WASM_MIN_VOCAB } from '../fused-sampling-chain.js';
 import { JsSamplingKernel } from './js-sampling-kernel.js';
 import { loadSamplingKernel, WasmSamplingKernel } from './wasm-sampling-kernel.js';
 
@@ -35,8 +35,17 @@ function randomRows(random: SeededRandom, positions: number): Float32Array[] {
 }
 
 describe('sampling kernels', () => {
-  it('the WebAssembly SIMD kernel is what Node uses by default', async () => {
+  it('the WebAssembly SIMD kernel is what Node uses by default, except for toy vocabularies', async () => {
     expect(await loadSamplingKernel()).toBe(true);
+    const toy = {
+      gridWidth: 2,
+      gridHeight: 2,
+      imageTokens: { start: 5, count: 30 },
+      endOfRowToken: null,
+    };
+    const settings = { temperature: 1, topK: 0, topP: 1, cfgScale: 1 };
+    expect(new FusedSamplingChain(toy, WASM_MIN_VOCAB - 1, settings).kernel.kind).toBe('js');
+    expect(new FusedSamplingChain(toy, WASM_MIN_VOCAB, settings).kernel.kind).toBe('wasm');
     expect(
       new FusedSamplingChain(LAYOUT, VOCAB, { temperature: 1, topK: 0, topP: 1, cfgScale: 1 })
         .kernel.kind,
