@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine with Node 20 and npm: installs what the tests
-# need (pnpm, Debian's torch for the training-pipeline smoke test, grpcio for the Python
-# client, chromium for the browser tests), then lint and the whole suite.
+# need (pnpm, and the Debian packages in scripts/debian-packages.txt: torch and Pillow for the
+# training-pipeline smoke test, grpcio for the Python client, chromium for the browser
+# tests), checks that those packages provide every Python module the repository imports,
+# then lint and the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(python3-torch python3-onnx libopenblas0-pthread python3-grpcio python3-protobuf protobuf-compiler chromium)
+mapfile -t apt_packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' scripts/debian-packages.txt)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,6 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+/usr/bin/python3 scripts/check-python-imports.py
 
 command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@10
 pnpm install --frozen-lockfile
