@@ -24,7 +24,8 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
       received: provider,
     });
   }
-  const vocabSize = provider.vocabSize;
+  // Prompt ids live in the model's input vocabulary, which need not be the logits' one.
+  const promptVocabSize = provider.promptVocabSize ?? provider.vocabSize;
   const sampling = { ...DEFAULT_SAMPLING, ...stripUndefined(options.sampling) };
   const decoding = { ...DEFAULT_DECODING, ...stripUndefined(options.decoding) };
 
@@ -115,7 +116,7 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
   if (!Number.isSafeInteger(seed)) {
     throw new InvalidArgumentError({ field: 'seed', allowed: 'a safe integer', received: seed });
   }
-  const prompt = tokenIds('prompt', options.prompt, vocabSize);
+  const prompt = tokenIds('prompt', options.prompt, promptVocabSize);
   let unconditionalPrompt: Int32Array | null = null;
   if (cfgScale !== 1) {
     if (options.unconditionalPrompt === undefined) {
@@ -125,7 +126,11 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
         received: undefined,
       });
     }
-    unconditionalPrompt = tokenIds('unconditionalPrompt', options.unconditionalPrompt, vocabSize);
+    unconditionalPrompt = tokenIds(
+      'unconditionalPrompt',
+      options.unconditionalPrompt,
+      promptVocabSize,
+    );
   }
   return { prompt, unconditionalPrompt, images, seed, sampling, decoding };
 }
