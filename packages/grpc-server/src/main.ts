@@ -18,6 +18,27 @@ try {
       'max-concurrent': { type: 'string', default: String(SERVER_DEFAULTS.maxConcurrent) },
       'max-queue': { type: 'string', default: String(SERVER_DEFAULTS.maxQueue) },
       'shutdown-grace-ms': { type: 'string', default: String(SERVER_DEFAULTS.shutdownGraceMs) },
+      'max-images-per-request': {
+        type: 'string',
+        default: String(SERVER_DEFAULTS.maxImagesPerRequest),
+      },
+      'keepalive-ms': { type: 'string', default: String(SERVER_DEFAULTS.keepaliveMs) },
+      'keepalive-timeout-ms': {
+        type: 'string',
+        default: String(SERVER_DEFAULTS.keepaliveTimeoutMs),
+      },
+      'max-connection-idle-ms': {
+        type: 'string',
+        default: String(SERVER_DEFAULTS.maxConnectionIdleMs),
+      },
+      'max-connection-age-ms': {
+        type: 'string',
+        default: String(SERVER_DEFAULTS.maxConnectionAgeMs),
+      },
+      'max-concurrent-streams': {
+        type: 'string',
+        default: String(SERVER_DEFAULTS.maxConcurrentStreams),
+      },
       threads: { type: 'string' },
     },
   });
@@ -28,6 +49,12 @@ try {
     maxConcurrent: Number(values['max-concurrent']),
     maxQueue: Number(values['max-queue']),
     shutdownGraceMs: Number(values['shutdown-grace-ms']),
+    maxImagesPerRequest: Number(values['max-images-per-request']),
+    keepaliveMs: Number(values['keepalive-ms']),
+    keepaliveTimeoutMs: Number(values['keepalive-timeout-ms']),
+    maxConnectionIdleMs: Number(values['max-connection-idle-ms']),
+    maxConnectionAgeMs: Number(values['max-connection-age-ms']),
+    maxConcurrentStreams: Number(values['max-concurrent-streams']),
     ...(values.threads === undefined ? {} : { loadOptions: { threads: Number(values.threads) } }),
   });
 } catch (error) {

@@ -26,6 +26,27 @@ export interface SjdServerOptions {
   readonly maxImagesPerRequest?: number;
   /** Milliseconds running streams get to finish on shutdown before they are cancelled. Default 10 000. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Milliseconds between the server's keepalive pings on a connection; one not answered
+   * within `keepaliveTimeoutMs` closes the connection. This also closes connections whose
+   * HTTP/2 session is wedged (e.g. after a request header over 64 KB, which Node answers
+   * with GOAWAY without ever closing the socket). Default 30 000.
+   */
+  readonly keepaliveMs?: number;
+  /** Milliseconds to wait for a keepalive ping's answer. Default 10 000. */
+  readonly keepaliveTimeoutMs?: number;
+  /**
+   * A connection without a call for this many milliseconds is closed, including one that
+   * never sends a byte. Default 300 000.
+   */
+  readonly maxConnectionIdleMs?: number;
+  /**
+   * Connections older than this are asked to go away (calls in flight get
+   * `shutdownGraceMs` to finish), so clients rebalance. Default: no limit (0).
+   */
+  readonly maxConnectionAgeMs?: number;
+  /** Calls one connection may have open at once. Default 100. */
+  readonly maxConcurrentStreams?: number;
   /** Where log records go. Default: one JSON line per record on stderr. */
   readonly log?: ServerLogger;
   /** Extra grpc-js server options (`grpc.max_receive_message_length`, keepalive, …). */
@@ -38,4 +59,9 @@ export const SERVER_DEFAULTS = {
   maxQueue: 32,
   maxImagesPerRequest: 16,
   shutdownGraceMs: 10_000,
+  keepaliveMs: 30_000,
+  keepaliveTimeoutMs: 10_000,
+  maxConnectionIdleMs: 300_000,
+  maxConnectionAgeMs: 0,
+  maxConcurrentStreams: 100,
 } as const;

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { type ChannelOptions, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { InvalidArgumentError } from '@sjd/backend-node';
@@ -67,7 +67,10 @@ export class SjdGrpcServer {
     );
     this.slots = new GenerationSlots(maxConcurrent, maxQueue);
     this.log = options.log ?? jsonLineLogger();
-    this.server = new Server(options.channelOptions);
+    this.server = new Server({
+      ...connectionOptions(options, this.graceMs),
+      ...options.channelOptions,
+    });
     this.health = new HealthImplementation({
       '': 'NOT_SERVING',
       [GENERATION_SERVICE_NAME]: 'NOT_SERVING',
@@ -274,6 +277,22 @@ export class SjdGrpcServer {
       },
     };
   }
+}
+
+/** grpc-js server options for keepalive, idle and age limits and streams per connection. */
+function connectionOptions(options: SjdServerOptions, graceMs: number): ChannelOptions {
+  const setting = (field: keyof typeof SERVER_DEFAULTS, min: number) =>
+    positiveInteger(field, options[field] ?? SERVER_DEFAULTS[field], min);
+  const maxAge = setting('maxConnectionAgeMs', 0);
+  return {
+    'grpc.keepalive_time_ms': setting('keepaliveMs', 1),
+    'grpc.keepalive_timeout_ms': setting('keepaliveTimeoutMs', 1),
+    'grpc.max_connection_idle_ms': setting('maxConnectionIdleMs', 1),
+    'grpc.max_concurrent_streams': setting('maxConcurrentStreams', 1),
+    ...(maxAge > 0
+      ? { 'grpc.max_connection_age_ms': maxAge, 'grpc.max_connection_age_grace_ms': graceMs }
+      : {}),
+  };
 }
 
 function positiveInteger(field: string, value: number, min: number): number {
