@@ -14,7 +14,7 @@ import { ModelRegistry } from './model-registry.js';
 import { RpcError } from './rpc-error.js';
 import { jsonLineLogger, type ServerLogger } from './server-log.js';
 import { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
-import { tolerantDeserializer } from './tolerant-deserializer.js';
+import { assertDecoded, tolerantDeserializer } from './tolerant-deserializer.js';
 
 /** How long shutdown waits for connections to close by themselves once every generation is done. */
 const FLUSH_MS = 1000;
@@ -80,12 +80,18 @@ export class SjdGrpcServer {
     // Reflection indexes the files of message types; the health request type brings health.proto.
     const healthFile = { 'grpc.health.v1.HealthCheckRequest': healthService['Check']!.requestType };
     new ReflectionService({ ...descriptors, ...healthFile }).addToServer(this.server);
+    // Undecodable bytes reach the handlers, which answer INVALID_ARGUMENT (not INTERNAL).
     const service = {
-      ...GenerationServiceService,
       generate: {
         ...GenerationServiceService.generate,
         requestDeserialize: tolerantDeserializer(
           GenerationServiceService.generate.requestDeserialize,
+        ),
+      },
+      listModels: {
+        ...GenerationServiceService.listModels,
+        requestDeserialize: tolerantDeserializer(
+          GenerationServiceService.listModels.requestDeserialize,
         ),
       },
     };
@@ -254,7 +260,9 @@ export class SjdGrpcServer {
         const received = performance.now();
         let outcome = 'OK';
         let message: string | undefined;
+        let field: string | undefined;
         try {
+          assertDecoded(call.request, 'sjd.v1.ListModelsRequest');
           this.registry.resolve('');
           callback(null, this.registry.describe());
         } catch (error) {
@@ -263,6 +271,7 @@ export class SjdGrpcServer {
             : new RpcError({ code: status.INTERNAL, message: String(error) });
           outcome = failure.statusName;
           message = failure.message;
+          field = failure.field;
           callback(failure.toServiceError());
         }
         this.log({
@@ -272,6 +281,7 @@ export class SjdGrpcServer {
           peer: call.getPeer(),
           outcome,
           ...(message === undefined ? {} : { message }),
+          ...(field === undefined ? {} : { field }),
           totalMs: Math.round((performance.now() - received) * 10) / 10,
         });
       },
