@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { type GenerationEvent, SjdClient, type SjdRpcError } from '@sjd/client';
 import { describe, expect, it } from 'vitest';
 import type { ServerLogRecord } from './server-log.js';
-import { CAPTION, CHEAP, collect, failure, testModelDir } from './test-support/test-server.js';
+import {
+  CAPTION,
+  CHEAP,
+  collect,
+  failure,
+  loadTestModel,
+  startTestServer,
+  testModelDir,
+} from './test-support/test-server.js';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -107,6 +115,42 @@ describe('SIGTERM', () => {
     expect(server.logs.filter((r) => r.kind === 'request').map((r) => r.outcome)).toEqual([
       'UNAVAILABLE',
     ]);
+  });
+});
+
+describe('shutdown with a queue', () => {
+  it('refuses queued calls at once (UNAVAILABLE) while the running one finishes', async () => {
+    const model = await loadTestModel();
+    const t = await startTestServer({ models: [model], maxConcurrent: 1 });
+    try {
+      let firstBlock: () => void = () => {};
+      const started = new Promise<void>((resolve) => (firstBlock = resolve));
+      let runningDone = false;
+      const running = firstBlockThenRest(
+        t.client.generate({ prompt: CAPTION, images: 4, decoding: { method: 'ar' } }),
+        firstBlock,
+      ).finally(() => (runningDone = true));
+      await started;
+      const queued = [1, 2].map(() =>
+        failure(() => collect(t.client.generate({ prompt: CAPTION, ...CHEAP }))).then((error) => ({
+          error: error as SjdRpcError,
+          whileRunning: !runningDone,
+        })),
+      );
+      await expect.poll(() => t.server.queuedGenerations).toBe(2);
+      const stopped = t.server.shutdown(60_000);
+      for (const { error, whileRunning } of await Promise.all(queued)) {
+        expect(error.status).toBe('UNAVAILABLE');
+        expect(error.details).toMatch(/shutting down/);
+        expect(whileRunning).toBe(true);
+      }
+      expect((await running).at(-1)?.type).toBe('generation-done');
+      await stopped;
+      expect(t.requests().map((r) => r.outcome)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'OK']);
+    } finally {
+      await t.close();
+      await model.release();
+    }
   });
 });
 

@@ -169,6 +169,8 @@ export class SjdGrpcServer {
       queued: this.slots.queued,
       graceMs,
     });
+    // Queued calls are refused now, so their clients retry on another replica at once.
+    this.slots.close(shuttingDown());
     // Refuses new calls; resolves once every connection has closed by itself.
     const closed = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     let timer: NodeJS.Timeout | undefined;
@@ -183,10 +185,7 @@ export class SjdGrpcServer {
         event: 'grace-expired',
         cancelling: this.controllers.size,
       });
-      const reason = new RpcError({
-        code: status.UNAVAILABLE,
-        message: 'The server is shutting down; retry on another replica.',
-      });
+      const reason = shuttingDown();
       for (const controller of this.controllers) controller.abort(reason);
       await Promise.allSettled([...this.inFlight]);
     }
@@ -287,6 +286,13 @@ export class SjdGrpcServer {
       },
     };
   }
+}
+
+function shuttingDown(): RpcError {
+  return new RpcError({
+    code: status.UNAVAILABLE,
+    message: 'The server is shutting down; retry on another replica.',
+  });
 }
 
 /** grpc-js server options for keepalive, idle and age limits and streams per connection. */
