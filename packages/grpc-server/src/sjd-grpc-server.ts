@@ -1,16 +1,15 @@
 import { type ChannelOptions, Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { InvalidArgumentError } from '@sjd/backend-node';
 import { shippedModelDir } from '@sjd/shapes';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
 import { handleGenerate } from './generate-handler.js';
-import { descriptorSetBase64 } from './generated/descriptor-set.js';
 import { type GenerationServiceServer, GenerationServiceService } from './generated/sjd/v1/sjd.js';
 import { GenerationSlots } from './generation-slots.js';
 import type { ImageModel } from './image-model.js';
 import { loadModelFolders } from './load-model-folders.js';
 import { ModelRegistry } from './model-registry.js';
+import { contractDescriptors } from './reflection-descriptors.js';
 import { RpcError } from './rpc-error.js';
 import { jsonLineLogger, type ServerLogger } from './server-log.js';
 import { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
@@ -76,10 +75,9 @@ export class SjdGrpcServer {
       [GENERATION_SERVICE_NAME]: 'NOT_SERVING',
     });
     this.health.addToServer(this.server);
-    const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
     // Reflection indexes the files of message types; the health request type brings health.proto.
     const healthFile = { 'grpc.health.v1.HealthCheckRequest': healthService['Check']!.requestType };
-    new ReflectionService({ ...descriptors, ...healthFile }).addToServer(this.server);
+    new ReflectionService({ ...contractDescriptors(), ...healthFile }).addToServer(this.server);
     // Undecodable bytes reach the handlers, which answer INVALID_ARGUMENT (not INTERNAL).
     const service = {
       generate: {
