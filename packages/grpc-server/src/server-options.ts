@@ -3,6 +3,16 @@ import type { LoadModelOptions } from '@sjd/backend-node';
 import type { ImageModel } from './image-model.js';
 import type { ServerLogger } from './server-log.js';
 
+/** TLS for the server: PEM certificate chain and key; with `clientCa`, mutual TLS. */
+export interface ServerTlsOptions {
+  /** The server's certificate chain (PEM). */
+  readonly certChain: Buffer;
+  /** The server's private key (PEM). */
+  readonly privateKey: Buffer;
+  /** CA certificates (PEM) that client certificates must chain to; set: every client needs one. */
+  readonly clientCa?: Buffer;
+}
+
 /** How an {@link SjdGrpcServer} runs. Every field is optional. */
 export interface SjdServerOptions {
   /**
@@ -47,6 +57,18 @@ export interface SjdServerOptions {
   readonly maxConnectionAgeMs?: number;
   /** Calls one connection may have open at once. Default 100. */
   readonly maxConcurrentStreams?: number;
+  /** Serve over TLS (mutual TLS with `clientCa`). Default: plaintext, loopback only. */
+  readonly tls?: ServerTlsOptions;
+  /**
+   * A bearer token every call must carry (`authorization: Bearer <token>`); others end
+   * with UNAUTHENTICATED. Health checks need none. Default: no token.
+   */
+  readonly authToken?: string;
+  /**
+   * Allow plaintext on an address other than loopback. Without TLS, `listen` refuses
+   * any other address unless this is set. Default false.
+   */
+  readonly insecure?: boolean;
   /** Where log records go. Default: one JSON line per record on stderr. */
   readonly log?: ServerLogger;
   /** Extra grpc-js server options (`grpc.max_receive_message_length`, keepalive, …). */

@@ -183,6 +183,22 @@ describe('pnpm serve', () => {
     }
   });
 
+  it('exits 2 naming the host when asked for plaintext beyond loopback', async () => {
+    const child = spawn(process.execPath, [main, '--host', '0.0.0.0', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Invalid host/);
+  });
+
+  it('exits 2 for --tls-cert without --tls-key', async () => {
+    const server = new ServerProcess('--model', testModelDir, '--tls-cert', main);
+    expect(await server.exited).toBe(2);
+  });
+
   it('exits 2 for a bad flag value', async () => {
     const server = new ServerProcess('--model', testModelDir, '--max-concurrent', '0');
     expect(await server.exited).toBe(2);

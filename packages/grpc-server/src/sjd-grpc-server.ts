@@ -1,8 +1,10 @@
+import { isIPv4 } from 'node:net';
 import { type ChannelOptions, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { InvalidArgumentError } from '@sjd/backend-node';
 import { shippedModelDir } from '@sjd/shapes';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
+import { bearerTokenInterceptor } from './bearer-token-interceptor.js';
 import { handleGenerate } from './generate-handler.js';
 import { type GenerationServiceServer, GenerationServiceService } from './generated/sjd/v1/sjd.js';
 import { GenerationSlots } from './generation-slots.js';
@@ -12,7 +14,7 @@ import { ModelRegistry } from './model-registry.js';
 import { contractDescriptors } from './reflection-descriptors.js';
 import { RpcError } from './rpc-error.js';
 import { jsonLineLogger, type ServerLogger } from './server-log.js';
-import { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
+import { SERVER_DEFAULTS, type ServerTlsOptions, type SjdServerOptions } from './server-options.js';
 import { assertDecoded, tolerantDeserializer } from './tolerant-deserializer.js';
 
 /** How long shutdown waits for connections to close by themselves once every generation is done. */
@@ -66,9 +68,25 @@ export class SjdGrpcServer {
     );
     this.slots = new GenerationSlots(maxConcurrent, maxQueue);
     this.log = options.log ?? jsonLineLogger();
+    const interceptors =
+      options.authToken === undefined
+        ? []
+        : [
+            bearerTokenInterceptor(options.authToken, (method, peer) =>
+              this.log({
+                kind: 'request',
+                time: new Date().toISOString(),
+                method,
+                peer,
+                outcome: 'UNAUTHENTICATED',
+                totalMs: 0,
+              }),
+            ),
+          ];
     this.server = new Server({
       ...connectionOptions(options, this.graceMs),
       ...options.channelOptions,
+      interceptors,
     });
     this.health = new HealthImplementation({
       '': 'NOT_SERVING',
@@ -103,9 +121,17 @@ export class SjdGrpcServer {
    */
   async listen(address: { host?: string; port?: number } = {}): Promise<number> {
     const host = address.host ?? '127.0.0.1';
+    if (!this.options.tls && !this.options.insecure && !isLoopback(host)) {
+      throw new InvalidArgumentError({
+        field: 'host',
+        allowed:
+          'a loopback address (127.0.0.1, ::1, localhost) unless TLS is configured (tls) or plaintext is allowed explicitly (insecure)',
+        received: host,
+      });
+    }
     const target = `${host.includes(':') ? `[${host}]` : host}:${address.port ?? 0}`;
     const port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(target, ServerCredentials.createInsecure(), (error, bound) =>
+      this.server.bindAsync(target, serverCredentials(this.options.tls), (error, bound) =>
         error
           ? reject(
               new InvalidArgumentError({
@@ -118,7 +144,15 @@ export class SjdGrpcServer {
           : resolve(bound),
       ),
     );
-    this.log({ kind: 'server', time: new Date().toISOString(), event: 'listening', host, port });
+    this.log({
+      kind: 'server',
+      time: new Date().toISOString(),
+      event: 'listening',
+      host,
+      port,
+      tls: this.options.tls ? (this.options.tls.clientCa ? 'mutual' : 'server') : 'none',
+      token: this.options.authToken !== undefined,
+    });
     this.loading ??= this.loadModels();
     this.loading.catch(() => {});
     return port;
@@ -284,6 +318,26 @@ export class SjdGrpcServer {
       },
     };
   }
+}
+
+function serverCredentials(tls: ServerTlsOptions | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    tls.clientCa ?? null,
+    [{ cert_chain: tls.certChain, private_key: tls.privateKey }],
+    tls.clientCa !== undefined,
+  );
+}
+
+/** Whether binding `host` stays on this machine. */
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    (isIPv4(bare) && bare.startsWith('127.')) ||
+    (bare.startsWith('::ffff:') && bare.slice(7).startsWith('127.') && isIPv4(bare.slice(7)))
+  );
 }
 
 function shuttingDown(): RpcError {
