@@ -2,8 +2,16 @@ import { execFile, execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { OnnxLogitsProvider } from '@sjd/backend-node';
+import type { SjdRpcError } from '@sjd/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTestModel, startTestServer, type TestServer } from './test-support/test-server.js';
+import {
+  CAPTION,
+  collect,
+  failure,
+  loadTestModel,
+  startTestServer,
+  type TestServer,
+} from './test-support/test-server.js';
 
 const PYTHON = '/usr/bin/python3';
 const oversizedHeader = fileURLToPath(
@@ -77,6 +85,22 @@ describe('connections that would stay open forever', () => {
       expect(outcome).toBe('closed');
     } finally {
       for (const socket of sockets) socket.destroy();
+    }
+  });
+});
+
+describe('the longest allowed deadline', () => {
+  it("a call asking for no deadline ends with DEADLINE_EXCEEDED at the server's", async () => {
+    const short = await startTestServer({ models: [model], maxDeadlineMs: 300 });
+    try {
+      const error = (await failure(() =>
+        collect(short.client.generate({ prompt: CAPTION, images: 16, decoding: { method: 'ar' } })),
+      )) as SjdRpcError;
+      expect(error.status).toBe('DEADLINE_EXCEEDED');
+      expect(short.requests().at(-1)?.outcome).toBe('DEADLINE_EXCEEDED');
+      expect(model.activeSessions).toBe(0);
+    } finally {
+      await short.close();
     }
   });
 });

@@ -21,6 +21,8 @@ export interface GenerateHandlerContext {
   readonly models: ModelRegistry;
   readonly slots: GenerationSlots;
   readonly maxImages: number;
+  /** The longest a call may run, whatever deadline it asks for (milliseconds). */
+  readonly maxDeadlineMs: number;
   readonly log: ServerLogger;
   /** Whether the server is shutting down (new calls are refused with UNAVAILABLE). */
   readonly stopping: boolean;
@@ -43,7 +45,8 @@ export async function handleGenerate(call: Call, context: GenerateHandlerContext
   const received = performance.now();
   const controller = new AbortController();
   const { signal } = controller;
-  const deadline = call.getDeadline();
+  // The call's deadline, but no later than the server's longest allowed one.
+  const deadline = Math.min(toEpochMs(call.getDeadline()), Date.now() + context.maxDeadlineMs);
   // grpc-js reports a passed deadline as 'cancelled' too, sometimes before our own timer
   // fires: tell the two apart by the clock.
   const onCancelled = () =>
@@ -251,17 +254,16 @@ async function write(call: Call, message: GenerateResponse, signal: AbortSignal)
   });
 }
 
-function abortAtDeadline(
-  deadline: Date | number,
-  controller: AbortController,
-): NodeJS.Timeout | undefined {
-  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+function toEpochMs(deadline: Date | number): number {
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+function abortAtDeadline(at: number, controller: AbortController): NodeJS.Timeout | undefined {
   if (!Number.isFinite(at)) return undefined;
   return setTimeout(() => controller.abort(deadlineError()), Math.max(0, at - Date.now()));
 }
 
-function deadlinePassed(deadline: Date | number): boolean {
-  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+function deadlinePassed(at: number): boolean {
   return Number.isFinite(at) && Date.now() >= at - 5;
 }
 

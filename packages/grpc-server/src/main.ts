@@ -36,6 +36,7 @@ try {
         type: 'string',
         default: String(SERVER_DEFAULTS.maxConnectionAgeMs),
       },
+      'max-deadline-ms': { type: 'string', default: String(SERVER_DEFAULTS.maxDeadlineMs) },
       'max-concurrent-streams': {
         type: 'string',
         default: String(SERVER_DEFAULTS.maxConcurrentStreams),
@@ -63,6 +64,7 @@ try {
     maxConnectionIdleMs: Number(values['max-connection-idle-ms']),
     maxConnectionAgeMs: Number(values['max-connection-age-ms']),
     maxConcurrentStreams: Number(values['max-concurrent-streams']),
+    maxDeadlineMs: Number(values['max-deadline-ms']),
     ...(values.threads === undefined ? {} : { loadOptions: { threads: Number(values.threads) } }),
     ...(tls ? { tls } : {}),
     ...(authToken === undefined ? {} : { authToken }),

@@ -55,6 +55,11 @@ export interface SjdServerOptions {
    * `shutdownGraceMs` to finish), so clients rebalance. Default: no limit (0).
    */
   readonly maxConnectionAgeMs?: number;
+  /**
+   * The longest a Generate call may run, in milliseconds: a call asking for a later
+   * deadline (or none) ends with DEADLINE_EXCEEDED at this one. Default 600 000.
+   */
+  readonly maxDeadlineMs?: number;
   /** Calls one connection may have open at once. Default 100. */
   readonly maxConcurrentStreams?: number;
   /** Serve over TLS (mutual TLS with `clientCa`). Default: plaintext, loopback only. */
@@ -86,4 +91,5 @@ export const SERVER_DEFAULTS = {
   maxConnectionIdleMs: 300_000,
   maxConnectionAgeMs: 0,
   maxConcurrentStreams: 100,
+  maxDeadlineMs: 600_000,
 } as const;

@@ -42,6 +42,7 @@ export class SjdGrpcServer {
   private readonly log: ServerLogger;
   private readonly maxImages: number;
   private readonly graceMs: number;
+  private readonly maxDeadlineMs: number;
   private readonly controllers = new Set<AbortController>();
   private readonly inFlight = new Set<Promise<void>>();
   private ownedModels: readonly ImageModel[] = [];
@@ -65,6 +66,11 @@ export class SjdGrpcServer {
       'shutdownGraceMs',
       options.shutdownGraceMs ?? SERVER_DEFAULTS.shutdownGraceMs,
       0,
+    );
+    this.maxDeadlineMs = positiveInteger(
+      'maxDeadlineMs',
+      options.maxDeadlineMs ?? SERVER_DEFAULTS.maxDeadlineMs,
+      1,
     );
     this.slots = new GenerationSlots(maxConcurrent, maxQueue);
     this.log = options.log ?? jsonLineLogger();
@@ -272,6 +278,7 @@ export class SjdGrpcServer {
       models: this.registry,
       slots: this.slots,
       maxImages: this.maxImages,
+      maxDeadlineMs: this.maxDeadlineMs,
       log: this.log,
       get stopping() {
         return server.stopping;
