@@ -47,6 +47,8 @@ try {
       'tls-ca': { type: 'string' },
       'token-file': { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string', default: '127.0.0.1' },
     },
   });
   const tls = tlsOptions(values['tls-cert'], values['tls-key'], values['tls-ca']);
@@ -69,6 +71,9 @@ try {
     ...(tls ? { tls } : {}),
     ...(authToken === undefined ? {} : { authToken }),
     insecure: values.insecure,
+    ...(values['metrics-port'] === undefined
+      ? {}
+      : { metrics: { port: Number(values['metrics-port']), host: values['metrics-host'] } }),
   });
 } catch (error) {
   process.stderr.write(

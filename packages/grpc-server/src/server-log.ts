@@ -36,6 +36,7 @@ export interface LifecycleLogRecord {
   readonly time: string;
   readonly event:
     | 'listening'
+    | 'metrics-listening'
     | 'models-loaded'
     | 'model-load-failed'
     | 'stopping'

@@ -74,6 +74,11 @@ export interface SjdServerOptions {
    * any other address unless this is set. Default false.
    */
   readonly insecure?: boolean;
+  /**
+   * Serve Prometheus metrics (`GET /metrics`) over HTTP on this port (0: any free one) and
+   * host (default `127.0.0.1`), from {@link SjdGrpcServer.listen} on. Default: not served.
+   */
+  readonly metrics?: { readonly port: number; readonly host?: string };
   /** Where log records go. Default: one JSON line per record on stderr. */
   readonly log?: ServerLogger;
   /** Extra grpc-js server options (`grpc.max_receive_message_length`, keepalive, …). */

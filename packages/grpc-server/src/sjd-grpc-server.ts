@@ -1,9 +1,11 @@
+import type { Server as HttpServer } from 'node:http';
 import { isIPv4 } from 'node:net';
 import { type ChannelOptions, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { InvalidArgumentError } from '@sjd/backend-node';
 import { shippedModelDir } from '@sjd/shapes';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
+import type { Registry } from 'prom-client';
 import { bearerTokenInterceptor } from './bearer-token-interceptor.js';
 import { handleGenerate } from './generate-handler.js';
 import { type GenerationServiceServer, GenerationServiceService } from './generated/sjd/v1/sjd.js';
@@ -14,6 +16,7 @@ import { ModelRegistry } from './model-registry.js';
 import { contractDescriptors } from './reflection-descriptors.js';
 import { RpcError } from './rpc-error.js';
 import { jsonLineLogger, type ServerLogger } from './server-log.js';
+import { ServerMetrics } from './server-metrics.js';
 import { SERVER_DEFAULTS, type ServerTlsOptions, type SjdServerOptions } from './server-options.js';
 import { assertDecoded, tolerantDeserializer } from './tolerant-deserializer.js';
 
@@ -40,6 +43,9 @@ export class SjdGrpcServer {
   private readonly registry = new ModelRegistry();
   private readonly slots: GenerationSlots;
   private readonly log: ServerLogger;
+  private readonly metrics: ServerMetrics;
+  private metricsServer: HttpServer | undefined;
+  private boundMetricsPort: number | undefined;
   private readonly maxImages: number;
   private readonly graceMs: number;
   private readonly maxDeadlineMs: number;
@@ -73,7 +79,13 @@ export class SjdGrpcServer {
       1,
     );
     this.slots = new GenerationSlots(maxConcurrent, maxQueue);
-    this.log = options.log ?? jsonLineLogger();
+    this.metrics = new ServerMetrics(this.slots);
+    const log = options.log ?? jsonLineLogger();
+    // Every record also feeds the metrics: one place sees each call's outcome.
+    this.log = (record) => {
+      this.metrics.observe(record);
+      log(record);
+    };
     const interceptors =
       options.authToken === undefined
         ? []
@@ -159,6 +171,27 @@ export class SjdGrpcServer {
       tls: this.options.tls ? (this.options.tls.clientCa ? 'mutual' : 'server') : 'none',
       token: this.options.authToken !== undefined,
     });
+    if (this.options.metrics && !this.metricsServer) {
+      const { host: metricsHost = '127.0.0.1', port: wanted } = this.options.metrics;
+      const { port: metricsPort, server } = await this.metrics
+        .serve(metricsHost, wanted)
+        .catch((error: unknown) => {
+          throw new InvalidArgumentError({
+            field: 'metrics.port',
+            allowed: `a free TCP port on ${metricsHost} (0: any)`,
+            received: wanted,
+            message: `Cannot serve metrics on ${metricsHost}:${wanted}: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        });
+      this.metricsServer = server;
+      this.boundMetricsPort = metricsPort;
+      this.log({
+        kind: 'server',
+        time: new Date().toISOString(),
+        event: 'metrics-listening',
+        port: metricsPort,
+      });
+    }
     this.loading ??= this.loadModels();
     this.loading.catch(() => {});
     return port;
@@ -173,6 +206,16 @@ export class SjdGrpcServer {
   /** Generations decoding now. */
   get activeGenerations(): number {
     return this.slots.active;
+  }
+
+  /** The port `GET /metrics` is served on (after {@link listen}, if the `metrics` option is set). */
+  get metricsPort(): number | undefined {
+    return this.boundMetricsPort;
+  }
+
+  /** The Prometheus registry with the server's metrics (see {@link ServerMetrics}). */
+  get metricsRegistry(): Registry {
+    return this.metrics.registry;
   }
 
   /** Generations waiting for a slot now. */
@@ -235,6 +278,13 @@ export class SjdGrpcServer {
     await this.loading?.catch(() => {});
     await Promise.allSettled(this.ownedModels.map((m) => m.release?.()));
     this.log({ kind: 'server', time: new Date().toISOString(), event: 'stopped' });
+    const metricsServer = this.metricsServer;
+    if (metricsServer) {
+      await new Promise<void>((resolve) => {
+        metricsServer.close(() => resolve());
+        metricsServer.closeAllConnections();
+      });
+    }
   }
 
   private async loadModels(): Promise<void> {
