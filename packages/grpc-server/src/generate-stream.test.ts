@@ -357,6 +357,17 @@ describe('logs', () => {
     jsonLineLogger(out)(record);
     const lines = chunks.join('').split('\n');
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[0]!)).toEqual(record);
+    expect(JSON.parse(lines[0]!)).toEqual({ level: 'info', ...record });
+    const refused = { ...record, outcome: 'RESOURCE_EXHAUSTED' };
+    const failed = { ...record, outcome: 'INTERNAL', message: 'x'.repeat(10) };
+    jsonLineLogger(out)(refused);
+    jsonLineLogger(out)(failed);
+    const [warn, error] = chunks
+      .join('')
+      .split('\n')
+      .slice(2, 4)
+      .map((line) => JSON.parse(line));
+    expect(warn).toEqual({ level: 'warn', ...refused });
+    expect(error).toEqual({ level: 'error', ...failed });
   });
 });
