@@ -158,7 +158,7 @@ describe('where the server may listen', () => {
   it.each(['0.0.0.0', '::', '10.1.2.3', 'example.com'])(
     'plaintext on %s is refused unless insecure is set (field host)',
     async (host) => {
-      const server = new SjdGrpcServer({ models: [model] });
+      const server = new SjdGrpcServer({ models: [model], log: () => {} });
       const error = await failure(() => server.listen({ host, port: 0 }));
       expect(InvalidArgumentError.isInstance(error)).toBe(true);
       expect((error as InvalidArgumentError).field).toBe('host');
@@ -167,7 +167,7 @@ describe('where the server may listen', () => {
   );
 
   it.each(['127.0.0.1', '127.0.0.2', 'localhost'])('plaintext on %s is allowed', async (host) => {
-    const server = new SjdGrpcServer({ models: [model] });
+    const server = new SjdGrpcServer({ models: [model], log: () => {} });
     try {
       expect(await server.listen({ host, port: 0 })).toBeGreaterThan(0);
     } finally {

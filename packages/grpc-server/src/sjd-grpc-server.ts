@@ -7,13 +7,19 @@ import { shippedModelDir } from '@sjd/shapes';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import { bearerTokenInterceptor } from './bearer-token-interceptor.js';
-import { handleGenerate } from './generate-handler.js';
-import { type GenerationServiceServer, GenerationServiceService } from './generated/sjd/v1/sjd.js';
+import { generateResponses } from './generate-responses.js';
+import {
+  type GenerateRequest,
+  type GenerationServiceServer,
+  GenerationServiceService,
+  type ListModelsRequest,
+} from './generated/sjd/v1/sjd.js';
 import { GenerationSlots } from './generation-slots.js';
 import type { ImageModel } from './image-model.js';
 import { loadModelFolders } from './load-model-folders.js';
 import { ModelRegistry } from './model-registry.js';
 import { contractDescriptors } from './reflection-descriptors.js';
+import { type RpcContext, streamingMethod, unaryMethod } from './rpc-adapter.js';
 import { RpcError } from './rpc-error.js';
 import { jsonLineLogger, type ServerLogger } from './server-log.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -322,57 +328,38 @@ export class SjdGrpcServer {
     });
   }
 
+  /** The two methods: their domains behind the one transport adapter. */
   private handlers(): GenerationServiceServer {
     const server = this;
-    const context = {
-      models: this.registry,
-      slots: this.slots,
-      maxImages: this.maxImages,
-      maxDeadlineMs: this.maxDeadlineMs,
+    const rpc: RpcContext = {
       log: this.log,
+      maxDeadlineMs: this.maxDeadlineMs,
       get stopping() {
         return server.stopping;
       },
-      track: (controller: AbortController) => {
+      track: (controller) => {
         this.controllers.add(controller);
         return () => this.controllers.delete(controller);
       },
     };
+    const generation = { models: this.registry, slots: this.slots, maxImages: this.maxImages };
+    const generate = streamingMethod(
+      rpc,
+      (request: GenerateRequest, scope) => generateResponses(request, generation, scope),
+      { refuseWhileStopping: true },
+    );
+    const listModels = unaryMethod(rpc, async (request: ListModelsRequest) => {
+      assertDecoded(request, 'sjd.v1.ListModelsRequest');
+      this.registry.resolve('');
+      return this.registry.describe();
+    });
     return {
       generate: (call) => {
-        const done = handleGenerate(call, context).catch(() => {});
+        const done = generate(call);
         this.inFlight.add(done);
         void done.finally(() => this.inFlight.delete(done));
       },
-      listModels: (call, callback) => {
-        const received = performance.now();
-        let outcome = 'OK';
-        let message: string | undefined;
-        let field: string | undefined;
-        try {
-          assertDecoded(call.request, 'sjd.v1.ListModelsRequest');
-          this.registry.resolve('');
-          callback(null, this.registry.describe());
-        } catch (error) {
-          const failure = RpcError.isInstance(error)
-            ? error
-            : new RpcError({ code: status.INTERNAL, message: String(error) });
-          outcome = failure.statusName;
-          message = failure.message;
-          field = failure.field;
-          callback(failure.toServiceError());
-        }
-        this.log({
-          kind: 'request',
-          time: new Date().toISOString(),
-          method: call.getPath(),
-          peer: call.getPeer(),
-          outcome,
-          ...(message === undefined ? {} : { message }),
-          ...(field === undefined ? {} : { field }),
-          totalMs: Math.round((performance.now() - received) * 10) / 10,
-        });
-      },
+      listModels: (call, callback) => void listModels(call, callback),
     };
   }
 }
