@@ -50,6 +50,14 @@ const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string
     /finite/,
   ],
   [
+    'temperature 1e-300 (overflows the logits)',
+    { sampling: { temperature: 1e-300 } },
+    'sampling.temperature',
+    /0 \(greedy\) or at least 0\.000001/,
+  ],
+  ['cfg 1e38', { sampling: { cfgScale: 1e38 } }, 'sampling.cfgScale', /\[-1000, 1000\]/],
+  ['cfg −1e308', { sampling: { cfgScale: -1e308 } }, 'sampling.cfgScale', /\[-1000, 1000\]/],
+  [
     'cfg without unconditional prompt',
     { sampling: { cfgScale: 2 } },
     'unconditionalPrompt',

@@ -16,5 +16,5 @@ export {
   type ServerLogger,
   type ServerLogRecord,
 } from './server-log.js';
-export { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
+export { SERVER_DEFAULTS, type ServerTlsOptions, type SjdServerOptions } from './server-options.js';
 export { GENERATION_SERVICE_NAME, SjdGrpcServer } from './sjd-grpc-server.js';
