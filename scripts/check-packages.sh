@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Lints what npm would publish: packs every public package, then runs publint on each
-# tarball's contents and @arethetypeswrong/cli on each tarball. Fails on any finding.
+# Checks what npm would publish: packs every public package once, then on each tarball
+# runs publint (on its contents), @arethetypeswrong/cli, and a check that LICENSE, README.md
+# and every source map's sources are inside; then installs the tarballs into a scratch
+# project outside the repository (scripts/pack-smoke.sh). Fails on any finding.
 #
 # are-the-types-wrong runs with --profile esm-only: the packages are ES modules, which
 # `require()` loads on Node >= 20.19 (require(esm), the `default` export condition makes
@@ -23,6 +25,7 @@ for tarball in $(bash scripts/pack-packages.sh "$work/packs"); do
   # Every source map must point at a file the tarball holds.
   node scripts/check-source-maps.mjs "$work/unpacked/$name/package" || status=1
   pnpm exec publint run "$work/unpacked/$name/package" --pack false --strict || status=1
-  pnpm exec attw "$tarball" --profile esm-only --format table-flipped || status=1
+  pnpm exec attw "$tarball" --profile esm-only --format ascii || status=1
 done
-exit $status
+[ $status -eq 0 ] || exit $status
+SJD_PACKS="$work/packs" bash scripts/pack-smoke.sh
