@@ -3,6 +3,7 @@
 # packages, installs the tarballs into a scratch project with plain `npm install` (the
 # @sjd packages from the tarballs, everything else from the registry or npm's cache), then
 #   - generateImage() from `import` and from `require` (Node >= 20.19's require(esm)),
+#   - the root README's one-call snippet, as written,
 #   - the published types type-check a user's file and reject a wrong option,
 #   - `npx sjd --version` and `npx sjd generate`,
 #   - no test-only dependency (@stdlib) lands in the install.
@@ -68,6 +69,16 @@ JSON
 
 node import.mjs
 node require.cjs
+# The README's one-call snippet, as a user would paste it.
+cat >extract-readme.cjs <<'JS'
+const { readFileSync, writeFileSync } = require('node:fs');
+const readme = readFileSync(process.argv[2], 'utf8');
+const after = readme.slice(readme.indexOf('One call, caption in, PNG out:'));
+writeFileSync('readme.mjs', after.match(/```ts\n([\s\S]*?)```/)[1]);
+JS
+node extract-readme.cjs "$repo/README.md"
+node readme.mjs
+[ -s out.png ]
 cmp import.png require.png
 node -e "const b=require('fs').readFileSync('import.png'); if (b.readUInt32BE(16)!==256||b.readUInt32BE(20)!==256) throw new Error('not a 256×256 PNG')"
 node "$repo/node_modules/typescript/bin/tsc" -p tsconfig.json
