@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelFolder, readModelFolder } from '@sjd/backend-node';
+import { type ModelFolder, ModelLoadError, readModelFolder } from '@sjd/backend-node';
 import { shippedModelDir } from '@sjd/shapes';
 
 /** A folder looked at as a model: read, or broken with the reason. */
@@ -47,8 +47,13 @@ export async function resolveModelDir(
   if (model === undefined) return undefined;
   if (await stat(model).catch(() => null)) return model;
   if (model.includes('/') || model.includes('\\')) return model; // a path: let loading say what is missing
-  const match = (await findModels(searchPaths)).find(
-    (found) => 'folder' in found && found.folder.manifest.name === model,
-  );
-  return match?.dir ?? model;
+  const found = await findModels(searchPaths);
+  const match = found.find((f) => 'folder' in f && f.folder.manifest.name === model);
+  if (match) return match.dir;
+  const names = found.flatMap((f) => ('folder' in f ? [f.folder.manifest.name] : []));
+  throw new ModelLoadError({
+    problem: 'missing-file',
+    path: model,
+    message: `no such folder, and no model of that name (sjd models lists: ${names.join(', ')}; more with SJD_MODEL_PATH)`,
+  });
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
 import { SERVER_DEFAULTS, type ServeOptions, serve } from '@sjd/grpc-server';
 import { Command, Option } from 'commander';
-import { modelSearchPath } from './find-models.js';
+import { modelSearchPath, resolveModelDir } from './find-models.js';
 import { type GenerateFlags, runGenerate } from './generate-command.js';
 import { runModels } from './models-command.js';
 import { integerOption, numberOption, windowOption } from './parse-options.js';
@@ -118,7 +118,10 @@ export function createProgram(version: string): Command {
     .description('run the gRPC server until SIGTERM (see docs/grpc.md)')
     .option('--port <n>', 'TCP port (0 = any free port)', integerOption, 50051)
     .option('--host <address>', 'address to bind (0.0.0.0 or :: for all)', '127.0.0.1')
-    .option('--model <dirs...>', 'model folder(s), the first is the default (default: shipped)')
+    .option(
+      '--model <dirs...>',
+      'model folder(s) or names `sjd models` lists; the first is the default (default: shipped)',
+    )
     .option(
       '--max-concurrent <n>',
       'generations at once',
@@ -133,12 +136,13 @@ export function createProgram(version: string): Command {
       SERVER_DEFAULTS.shutdownGraceMs,
     )
     .option('--threads <n>', "onnxruntime threads (default: onnxruntime's choice)", integerOption)
-    .action(({ model, threads, ...flags }: ServeOptions & { model?: string[]; threads?: number }) =>
-      serve({
-        ...flags,
-        ...(model ? { modelDirs: model } : {}),
-        ...(threads === undefined ? {} : { loadOptions: { threads } }),
-      }),
+    .action(
+      async ({ model, threads, ...flags }: ServeOptions & { model?: string[]; threads?: number }) =>
+        serve({
+          ...flags,
+          ...(model ? { modelDirs: await resolveModelDirs(model) } : {}),
+          ...(threads === undefined ? {} : { loadOptions: { threads } }),
+        }),
     );
 
   return program;
@@ -149,4 +153,11 @@ function typedFlags(command: Command): ReadonlySet<string> {
   return new Set(
     Object.keys(command.opts()).filter((key) => command.getOptionValueSource(key) === 'cli'),
   );
+}
+
+async function resolveModelDirs(models: readonly string[]): Promise<string[]> {
+  const searchPath = modelSearchPath();
+  const dirs: string[] = [];
+  for (const model of models) dirs.push((await resolveModelDir(model, searchPath)) ?? model);
+  return dirs;
 }

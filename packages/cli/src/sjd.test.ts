@@ -142,7 +142,7 @@ describe('sjd flags', () => {
       'generate',
       `${CAPTION}.`,
       '--model',
-      'shapes-v2',
+      JSON.parse(readFileSync(join(shippedModelDir, 'manifest.json'), 'utf8')).name,
       '--seed',
       '2',
       '--scale',
