@@ -30,6 +30,8 @@ export function flagForField(field: string): string {
     'decoding.maxWindow': '--max-window',
     seed: '--seed',
     images: '--images',
+    scale: '--scale',
+    out: '--out',
     prompt: '<prompt>',
     executionProvider: '--execution-provider',
   };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,104 @@ describe('sjd models', () => {
     const { code, stdout } = await run('models', '--path', join(modelDir, '..'));
     expect(code).toBe(0);
     expect(stdout).toMatch(/16×16 tokens/);
+  });
+
+  it('reports a broken model folder with its problem, and passes over folders without a manifest', async () => {
+    const root = join(scratch, 'models');
+    mkdirSync(join(root, 'broken'), { recursive: true });
+    mkdirSync(join(root, 'not-a-model'), { recursive: true });
+    writeFileSync(join(root, 'broken', 'manifest.json'), '{ "name": ');
+    const { code, stdout, stderr } = await run('models', '--path', root);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\(default\)/);
+    expect(stderr).toMatch(/broken model folder .*broken: .*not valid JSON/);
+    expect(stderr).not.toContain('not-a-model');
+    const json = JSON.parse((await run('models', '--path', root, '--json')).stdout) as {
+      problem?: string;
+    }[];
+    expect(json.filter((row) => row.problem)).toHaveLength(1);
+  });
+});
+
+describe('sjd flags', () => {
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await run('--version');
+    expect(code).toBe(0);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--json prints one JSON summary, --scale upscales, a trailing full stop is fine', async () => {
+    const out = join(scratch, 'scaled.png');
+    const { code, stdout } = await run(
+      'generate',
+      `${CAPTION}.`,
+      '--model',
+      JSON.parse(readFileSync(join(shippedModelDir, 'manifest.json'), 'utf8')).name,
+      '--seed',
+      '2',
+      '--scale',
+      '4',
+      '--json',
+      '--out',
+      out,
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ prompt: CAPTION, seed: 2, images: [out], width: 256 });
+    expect(summary.statistics.tokens).toBe(256);
+    const png = PNG.sync.read(readFileSync(out));
+    expect([png.width, png.height]).toEqual([256, 256]);
+  });
+
+  it('--out with another extension than .png is rejected', async () => {
+    const { code, stderr } = await run('generate', CAPTION, '--out', join(scratch, 'x.jpg'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/invalid --out: expected a file name ending in \.png/);
+  });
+
+  it('warns about flags the method ignores, only when the user typed them', async () => {
+    const out = join(scratch, 'warn.png');
+    const ar = await run(
+      'generate',
+      CAPTION,
+      '--method',
+      'ar',
+      '--window',
+      '8',
+      '--init',
+      'random',
+      '--out',
+      out,
+    );
+    expect(ar.stderr).toContain('--method ar ignores --window and --init');
+    const jacobi = await run('generate', CAPTION, '--method', 'jacobi', '--out', out);
+    expect(jacobi.code).toBe(0);
+    expect(jacobi.stderr).not.toContain('warning');
+    const hot = await run(
+      'generate',
+      CAPTION,
+      '--method',
+      'jacobi',
+      '--temperature',
+      '0.7',
+      '--out',
+      out,
+    );
+    expect(hot.stderr).toMatch(/warning: jacobi decoding is greedy/);
+  });
+
+  it('summarises many files as first … last', async () => {
+    const { code, stdout } = await run(
+      'generate',
+      CAPTION,
+      '--images',
+      '5',
+      '--out',
+      join(scratch, 'n.png'),
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/→ .*n-0\.png … .*n-4\.png \(5 files\)\n$/);
   });
 });
 
