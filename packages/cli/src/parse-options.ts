@@ -34,6 +34,12 @@ export function flagForField(field: string): string {
     out: '--out',
     prompt: '<prompt>',
     executionProvider: '--execution-provider',
+    host: '--host',
+    port: '--port',
+    'tls-cert': '--tls-cert',
+    'tls-key': '--tls-key',
+    'tls-ca': '--tls-ca',
+    'token-file': '--token-file',
   };
   return flags[field] ?? field;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
-import { SERVER_DEFAULTS, type ServeOptions, serve } from '@sjd/grpc-server';
+import { addServeOptions, type ServeFlags, serve, serveOptionsFrom } from '@sjd/grpc-server';
 import { Command, Option } from 'commander';
 import { modelSearchPath, resolveModelDir } from './find-models.js';
 import { type GenerateFlags, runGenerate } from './generate-command.js';
@@ -113,37 +113,20 @@ export function createProgram(version: string): Command {
       runModels(modelSearchPath(flags.path), flags.json),
     );
 
-  program
+  const serveCommand = program
     .command('serve')
-    .description('run the gRPC server until SIGTERM (see docs/grpc.md)')
-    .option('--port <n>', 'TCP port (0 = any free port)', integerOption, 50051)
-    .option('--host <address>', 'address to bind (0.0.0.0 or :: for all)', '127.0.0.1')
-    .option(
-      '--model <dirs...>',
+    .description('run the gRPC server until SIGTERM (see docs/grpc.md)');
+  addServeOptions(serveCommand, {
+    model:
       'model folder(s) or names `sjd models` lists; the first is the default (default: shipped)',
-    )
-    .option(
-      '--max-concurrent <n>',
-      'generations at once',
-      integerOption,
-      SERVER_DEFAULTS.maxConcurrent,
-    )
-    .option('--max-queue <n>', 'generations waiting', integerOption, SERVER_DEFAULTS.maxQueue)
-    .option(
-      '--shutdown-grace-ms <ms>',
-      'on SIGTERM',
-      integerOption,
-      SERVER_DEFAULTS.shutdownGraceMs,
-    )
-    .option('--threads <n>', "onnxruntime threads (default: onnxruntime's choice)", integerOption)
-    .action(
-      async ({ model, threads, ...flags }: ServeOptions & { model?: string[]; threads?: number }) =>
-        serve({
-          ...flags,
-          ...(model ? { modelDirs: await resolveModelDirs(model) } : {}),
-          ...(threads === undefined ? {} : { loadOptions: { threads } }),
-        }),
-    );
+  }).action(async (flags: ServeFlags) =>
+    serve(
+      serveOptionsFrom({
+        ...flags,
+        ...(flags.model ? { model: await resolveModelDirs(flags.model) } : {}),
+      }),
+    ),
+  );
 
   return program;
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,5 +227,59 @@ describe('captions out of reading order', () => {
     expect(stderr).toContain(
       'prompting with "a small blue square at the top left and a large red circle in the centre"',
     );
+  });
+});
+
+describe('sjd serve', () => {
+  it('offers every flag of the server (one definition), TLS and metrics among them', async () => {
+    const { code, stdout } = await run('serve', '--help');
+    expect(code).toBe(0);
+    for (const flag of [
+      '--tls-cert',
+      '--tls-ca',
+      '--token-file',
+      '--insecure',
+      '--metrics-port',
+      '--max-deadline-ms',
+    ])
+      expect(stdout).toContain(flag);
+  });
+
+  it('refuses plaintext beyond loopback without --insecure: exit 2, naming the flag', async () => {
+    const { code, stderr } = await run('serve', '--host', '0.0.0.0', '--port', '0');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--host/);
+    expect(stderr).toMatch(/insecure/);
+  });
+
+  it('with --insecure serves on every interface, with metrics, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [
+      sjd,
+      'serve',
+      '--insecure',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--model',
+      modelDir,
+    ]);
+    let log = '';
+    const loaded = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes('"models-loaded"')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await loaded;
+    const port = Number(/"event":"metrics-listening","port":(\d+)/.exec(log)![1]);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('sjd_busy_slots');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(log).toMatch(/"event":"listening","host":"0\.0\.0\.0"/);
   });
 });
