@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(python3-torch python3-onnx libopenblas0-pthread python3-grpcio python3-protobuf protobuf-compiler chromium)
+apt_packages=(python3-torch python3-onnx libopenblas0-pthread python3-grpcio python3-protobuf protobuf-compiler chromium haproxy iproute2)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
