@@ -35,6 +35,12 @@ export interface ClusterRunOptions {
 export interface ClusterRunResult extends PathSummary {
   /** Generations each replica finished (from its request log), r1 first. */
   readonly servedByReplica: readonly number[];
+  /**
+   * Calls the replicas refused or cut (RESOURCE_EXHAUSTED, UNAVAILABLE: from their request
+   * logs). Those the clients do not list under `failures` were sent again by gRPC's retry
+   * policy itself, unseen by the caller.
+   */
+  readonly refusedByReplicas: number;
   /** HAProxy's own retries and redispatches (`show stat` wretr + wredis), haproxy path only. */
   readonly proxyRetries?: number;
   /** Milliseconds after the load started: when each fault was injected. */
@@ -166,6 +172,7 @@ export async function runClusterPath(options: ClusterRunOptions): Promise<Cluste
     return {
       ...summary,
       servedByReplica: replicas.map((r) => r.served()),
+      refusedByReplicas: replicas.reduce((n, r) => n + r.refused(), 0),
       ...(proxyRetries === undefined ? {} : { proxyRetries }),
       faults,
     };
@@ -182,6 +189,7 @@ interface Replica {
   readonly process: ChildProcess;
   readonly ready: Promise<void>;
   served(): number;
+  refused(): number;
 }
 
 /** `sjd serve` inside the host's namespace, bound to its lab address. */
@@ -197,6 +205,7 @@ function startReplica(host: LabHost, extraFlags: readonly string[]): Replica {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let served = 0;
+  const refused = 0;
   let buffered = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`replica ${host.name} exited (${code})`)));
@@ -205,6 +214,8 @@ function startReplica(host: LabHost, extraFlags: readonly string[]): Replica {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
+        if (process.env['SJD_CLUSTER_DEBUG'])
+          process.stderr.write(`${host.name} ${line.slice(0, 300)}\n`);
         if (line.includes('"models-loaded"')) resolve();
         if (
           line.includes('"kind":"request"') &&
@@ -216,7 +227,7 @@ function startReplica(host: LabHost, extraFlags: readonly string[]): Replica {
     });
   });
   ready.catch(() => {});
-  return { process: child, ready, served: () => served };
+  return { process: child, ready, served: () => served, refused: () => refused };
 }
 
 /** Kills a child (SIGKILL: the run is over) and waits for it. */
