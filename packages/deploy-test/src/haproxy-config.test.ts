@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http2';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { grpcHealthCheckRequestHex } from './grpc-health-probe-bytes.js';
-import { haproxyConfig } from './haproxy-config.js';
+import { HAPROXY_EXAMPLE, haproxyConfig } from './haproxy-config.js';
 
 describe('the HAProxy configuration', () => {
   it('is accepted by haproxy -c', async () => {
@@ -23,6 +23,15 @@ describe('the HAProxy configuration', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('deploy/haproxy/haproxy.cfg', () => {
+  it('is what the cluster test runs (regenerate: node dist/write-haproxy-example.js)', async () => {
+    const file = new URL('../../../deploy/haproxy/haproxy.cfg', import.meta.url);
+    expect(await readFile(file, 'utf8')).toBe(haproxyConfig(HAPROXY_EXAMPLE));
+    const { stdout } = await promisify(execFile)('haproxy', ['-c', '-f', file.pathname]);
+    expect(stdout).toMatch(/Configuration file is valid/);
   });
 });
 
