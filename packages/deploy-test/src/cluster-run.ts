@@ -50,7 +50,8 @@ export interface ClusterRunResult extends PathSummary {
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '../../..');
 const sjdJs = join(repoRoot, 'packages/cli/dist/sjd.js');
-const loadGeneratorJs = join(here, 'load-generator.js');
+// The compiled one, also when this module runs from src/ under vitest.
+const loadGeneratorJs = join(here, '../dist/load-generator.js');
 const PORT = 50051;
 
 /** Runs one path in a fresh lab and tears everything down, also on failure. */

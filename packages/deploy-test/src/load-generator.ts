@@ -116,5 +116,7 @@ function isDone(event: GenerationEvent): boolean {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const report = await runLoad(JSON.parse(process.argv[2] ?? '{}') as LoadOptions);
-  process.stdout.write(JSON.stringify(report));
+  // Exit at once: a connection attempt to an unplugged replica would keep the process
+  // alive until gRPC's connect timeout (20 s), although every channel is closed.
+  process.stdout.write(JSON.stringify(report), () => process.exit(0));
 }
