@@ -67,9 +67,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let nextSeed = options.firstSeed;
   await Promise.all(
     Array.from({ length: options.clients }, async () => {
-      const client = new SjdClient(
-        options.target ? { target: options.target } : { addresses: options.addresses ?? [] },
-      );
+      const client = new SjdClient({
+        ...(options.target ? { target: options.target } : { addresses: options.addresses ?? [] }),
+        // Its own connections, as a client in another process would have (grpc-js shares
+        // them between the channels of one process otherwise).
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+      });
       try {
         while (Date.now() < stopAt) requests.push(await generateOnce(client, nextSeed++, options));
       } finally {
