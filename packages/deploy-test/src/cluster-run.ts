@@ -93,10 +93,14 @@ export async function runClusterPath(options: ClusterRunOptions): Promise<Cluste
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       children.push(haproxy);
-      await waitFor(async () => {
-        const up = (await showStat(statsSocket!)).filter((s) => s.status === 'UP').length;
-        return up === options.replicas;
-      }, 20_000);
+      await waitFor(
+        async () => {
+          const up = (await showStat(statsSocket!)).filter((s) => s.status === 'UP').length;
+          return up === options.replicas;
+        },
+        45_000,
+        async () => JSON.stringify(await showStat(statsSocket!)),
+      );
       target = { addresses: [`${lb.address}:8080`] };
     } else {
       // One DNS name for every replica, as a Kubernetes headless Service gives: the
@@ -258,6 +262,8 @@ function collectJson<T>(child: ChildProcess, timeoutMs: number): Promise<T> {
 interface ServerStat {
   readonly svname: string;
   readonly status: string;
+  /** The last check's result and how long it took, e.g. `L7OK` / `L4TOUT`. */
+  readonly check: string;
   readonly wretr: number;
   readonly wredis: number;
 }
@@ -279,18 +285,23 @@ async function showStat(socketPath: string): Promise<ServerStat[]> {
     .map((r) => ({
       svname: r['svname'] ?? '',
       status: r['status'] ?? '',
+      check: `${r['check_status'] ?? ''} ${r['check_duration'] ?? ''}ms`,
       wretr: Number(r['wretr'] ?? 0),
       wredis: Number(r['wredis'] ?? 0),
     }));
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  describe: () => Promise<string>,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`not ready within ${timeoutMs} ms`);
+  throw new Error(`not ready within ${timeoutMs} ms: ${await describe().catch(String)}`);
 }
 
 /** `sjd serve --help`, to pass the flags this build knows. */
