@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine with Node 20 and npm: installs what the tests
 # need (pnpm, Debian's torch for the training-pipeline smoke test, grpcio for the Python
-# client, chromium for the browser tests), then lint and the whole suite.
+# client, chromium for the browser tests, HAProxy and iproute2 for the cluster test), then
+# lint and the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
