@@ -42,7 +42,7 @@ defaults
   timeout client 120s
   timeout server 30s
   timeout queue 10s
-  timeout check 1s
+  timeout check 2s
   retries 3
   option redispatch 1
   retry-on conn-failure empty-response response-timeout
