@@ -51,7 +51,8 @@ describe('Dockerfile', () => {
     expect(of('USER')).toEqual(['USER 10001:10001']);
     expect(of('ENTRYPOINT')[0]).toContain('"dist/sjd.js"');
     expect(existsSync(join(repo, 'packages/cli/dist/sjd.js'))).toBe(true);
-    expect(of('CMD')).toEqual(['CMD ["serve", "--host=0.0.0.0", "--port=50051"]']);
+    // Plaintext beyond loopback must be asked for (--insecure), or TLS flags given.
+    expect(of('CMD')).toEqual(['CMD ["serve", "--host=0.0.0.0", "--port=50051", "--insecure"]']);
     expect(of('HEALTHCHECK')[0]).toContain('grpc-health-check.mjs');
     expect(dockerfile).toContain('cp deploy/docker/grpc-health-check.mjs /app/');
   });
