@@ -12,7 +12,13 @@ export { REDRAFTS, type Redraft } from './decoders/sjd-decoder.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { ProviderContractError } from './errors/provider-contract-error.js';
 export { SjdError } from './errors/sjd-error.js';
-export { type GenerationResult, generate, generateStream } from './generate.js';
+export {
+  type GenerateOutcome,
+  type GenerateRequest,
+  type GenerationResult,
+  generate,
+  generateStream,
+} from './generate.js';
 export type {
   GenerationDoneEvent,
   GenerationEvent,
