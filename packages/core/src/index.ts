@@ -5,7 +5,7 @@
  */
 
 /** For backends: KV cache bookkeeping of Optimum-interface decoders (trim or mask). */
-export { type CacheStrategy, KvCache } from './backend/kv-cache.js';
+export { type CacheStrategy, KvCache, type SharedBatch } from './backend/kv-cache.js';
 export { defaultRelativeCost } from './decoders/adaptive-window.js';
 export { DRAFT_INITS, type DraftInit } from './decoders/draft-initializers.js';
 export { REDRAFTS, type Redraft } from './decoders/sjd-decoder.js';

@@ -14,22 +14,32 @@ export interface ForwardRequest {
   readonly attend: readonly number[][];
 }
 
+/** Dead slots a merged batch may carry before a pass copies it compact again. */
+function tooSparse(slots: number, maxLive: number): boolean {
+  return slots > 1.5 * maxLive + 32;
+}
+
 /**
  * Runs the requests of one or more sessions as ONE decoder call and appends each request's
  * new keys and values to its own cache; returns, per request and row, the logits of the
  * appended positions (`block.length × vocabSize`, position-major).
  *
- * Layout of the merged batch (rows of all requests stacked, `B` rows): every row's past is
- * left-padded to the longest past `P` (attention mask 0 over the padding), every block is
- * right-padded to the longest block `S` (pad token, position 0, mask 0; causality keeps the
- * real tokens from seeing it). Position ids count each row's own attended tokens, so a row
- * sees exactly the keys, values and positions it would see alone: only float rounding
- * inside onnxruntime's kernels (other matrix shapes) can differ.
+ * A single request whose cache is its own runs as before batching: its cache is the
+ * graph's past and `present` becomes its cache, no copies.
  *
- * A single request runs without copies (its cache is the graph's past; `present` becomes
- * its cache). Merged requests cost one copy of each row's past into the batch and one copy
- * of its present back, unless its past already spans `P` (then the copy in is one block)
- * and its block spans `S` (then the present is kept as a view, no copy).
+ * Merged requests (rows of all requests stacked, `B` rows): every block is right-padded to
+ * the longest block `S` (pad token, position 0, mask 0; causality keeps the real tokens
+ * from seeing it). Position ids count each row's own attended tokens, and the mask hides
+ * every slot a row does not attend, so a row sees exactly the keys, values and positions it
+ * would see alone: only float rounding inside onnxruntime's kernels (other matrix shapes)
+ * can differ. Afterwards each cache holds a view of its rows of the merged `present` (no
+ * copy), its padding and, after `truncate`, its rejected drafts masked out. Two layouts for
+ * the merged past:
+ * - shared: the same requests in the same order as the previous merged pass, every cache
+ *   still a view of its output: that output is fed back whole (no copy at all).
+ * - copied: otherwise (a session joined or left, or dead slots piled up), every row's live
+ *   slots are copied right-aligned into a fresh past as wide as the longest (left padding,
+ *   masked), which also drops the dead slots.
  */
 export async function runForward(
   runtime: OnnxRuntime,
@@ -37,37 +47,55 @@ export async function runForward(
   shape: DecoderShape,
   requests: readonly ForwardRequest[],
 ): Promise<Float32Array[][]> {
-  const { layers, kvHeads, headDim, vocabSize, padToken } = shape;
-  const heads = kvHeads;
-  const rowsOf = requests.map((q) => q.blocks.length);
-  const batch = rowsOf.reduce((a, b) => a + b, 0);
-  const past = Math.max(...requests.map((q) => q.cache.slots));
+  if (requests.length === 1 && !requests[0]!.cache.shared) {
+    return [await runAlone(runtime, session, shape, requests[0]!)];
+  }
+  const { layers, kvHeads: heads, headDim, vocabSize, padToken } = shape;
+  const batch = requests.reduce((n, q) => n + q.blocks.length, 0);
   const size = Math.max(...requests.map((q) => q.blocks[0]!.length));
+  const maxLive = Math.max(...requests.map((q) => q.cache.length));
+  const shared = sharedPast(requests, batch, maxLive);
+  const past = shared ? requests[0]!.cache.slots : maxLive;
   const width = past + size;
   const inputIds = new BigInt64Array(batch * size).fill(BigInt(padToken));
   const positionIds = new BigInt64Array(batch * size);
   const mask = new BigInt64Array(batch * width);
+  const rowMasks: number[][] = [];
+  const lives: number[][] = [];
   let g = 0;
   for (const q of requests) {
     const { cache } = q;
-    const lead = past - cache.slots;
+    const live = shared
+      ? cache.live.slice()
+      : [
+          ...new Array<number>(past - cache.length).fill(0),
+          ...new Array<number>(cache.length).fill(1),
+        ];
+    for (let i = 0; i < size; i++) live.push(i < q.blocks[0]!.length ? 1 : 0);
+    lives.push(live);
     for (let r = 0; r < q.blocks.length; r++, g++) {
-      let position = cache.nextPosition(r);
+      const rowMask = new Array<number>(width).fill(0);
       const rowAttend = cache.attend[r]!;
-      const base = g * width + lead;
-      for (let s = 0; s < cache.slots; s++) mask[base + s] = BigInt(rowAttend[s]!);
+      if (shared) {
+        for (let s = 0; s < past; s++) rowMask[s] = rowAttend[s]!;
+      } else {
+        let k = past - cache.length;
+        for (let s = 0; s < cache.slots; s++) if (cache.live[s]) rowMask[k++] = rowAttend[s]!;
+      }
+      let position = cache.nextPosition(r);
       const block = q.blocks[r]!;
       const blockAttend = q.attend[r]!;
       for (let i = 0; i < block.length; i++) {
         inputIds[g * size + i] = BigInt(block[i]!);
         const a = blockAttend[i]!;
-        mask[g * width + past + i] = BigInt(a);
+        rowMask[past + i] = a;
         positionIds[g * size + i] = BigInt(a ? position : 0);
         position += a;
       }
+      for (let s = 0; s < width; s++) if (rowMask[s]) mask[g * width + s] = 1n;
+      rowMasks.push(rowMask);
     }
   }
-  const single = requests.length === 1;
   const { Tensor: OrtTensor } = runtime;
   const feeds: Record<string, Tensor> = {
     input_ids: new OrtTensor('int64', inputIds, [batch, size]),
@@ -75,12 +103,59 @@ export async function runForward(
     position_ids: new OrtTensor('int64', positionIds, [batch, size]),
   };
   for (let t = 0; t < layers * 2; t++) {
-    const name = `past_key_values.${t >> 1}.${t & 1 ? 'value' : 'key'}`;
-    const data = single
-      ? requests[0]!.cache.tensors[t]!
-      : gatherPast(requests, t, past, heads, headDim);
-    feeds[name] = new OrtTensor('float32', data, [batch, heads, past, headDim]);
+    const data = shared ? shared.tensors[t]! : gatherPast(requests, t, past, heads, headDim);
+    feeds[`past_key_values.${t >> 1}.${t & 1 ? 'value' : 'key'}`] = new OrtTensor('float32', data, [
+      batch,
+      heads,
+      past,
+      headDim,
+    ]);
   }
+  const { present, logits } = await runSession(session, feeds, layers);
+  const output = { tensors: present, rows: batch };
+  const results: Float32Array[][] = [];
+  g = 0;
+  requests.forEach((q, i) => {
+    const rows = q.blocks.length;
+    const added = q.blocks[0]!.length;
+    q.cache.adopt(output, g, width, lives[i]!, rowMasks.slice(g, g + rows));
+    const perRow = size * vocabSize;
+    const rowLogits: Float32Array[] = [];
+    for (let r = 0; r < rows; r++, g++) {
+      rowLogits.push(logits.subarray(g * perRow, g * perRow + added * vocabSize));
+    }
+    results.push(rowLogits);
+  });
+  return results;
+}
+
+/**
+ * The previous merged pass's output, when these requests are exactly its rows in order,
+ * every cache still a view of it and not too sparse to feed back whole.
+ */
+function sharedPast(
+  requests: readonly ForwardRequest[],
+  batch: number,
+  maxLive: number,
+): { readonly tensors: readonly Float32Array[] } | null {
+  const first = requests[0]!.cache.shared;
+  if (!first || first.batch.rows !== batch) return null;
+  const slots = requests[0]!.cache.slots;
+  if (tooSparse(slots, maxLive)) return null;
+  let row = 0;
+  for (const q of requests) {
+    const s = q.cache.shared;
+    if (!s || s.batch !== first.batch || s.firstRow !== row || q.cache.slots !== slots) return null;
+    row += q.blocks.length;
+  }
+  return first.batch;
+}
+
+async function runSession(
+  session: InferenceSession,
+  feeds: Record<string, Tensor>,
+  layers: number,
+): Promise<{ present: Float32Array[]; logits: Float32Array }> {
   const outputs = await session.run(feeds);
   const present: Float32Array[] = [];
   for (let l = 0; l < layers; l++) {
@@ -89,31 +164,61 @@ export async function runForward(
       outputs[`present.${l}.value`]!.data as Float32Array,
     );
   }
-  const logitsTensor = outputs['logits']!;
-  for (const tensor of Object.values(outputs)) if (tensor !== logitsTensor) tensor.dispose();
-  const logits = logitsTensor.data as Float32Array;
-  const results: Float32Array[][] = [];
-  g = 0;
-  for (const q of requests) {
-    const rows = q.blocks.length;
-    const added = q.blocks[0]!.length;
-    const kept = single
-      ? present
-      : present.map((p) =>
-          scatterPresent(p, g, rows, past, size, q.cache.slots, added, heads, headDim),
-        );
-    q.cache.append(kept, added, q.attend);
-    const perRow = size * vocabSize;
-    const rowLogits: Float32Array[] = [];
-    for (let r = 0; r < rows; r++, g++) {
-      rowLogits.push(logits.subarray(g * perRow, g * perRow + added * vocabSize));
-    }
-    results.push(rowLogits);
-  }
-  return results;
+  const logits = outputs['logits']!;
+  for (const tensor of Object.values(outputs)) if (tensor !== logits) tensor.dispose();
+  return { present, logits: logits.data as Float32Array };
 }
 
-/** Layer tensor `t` of every request, each row's slots right-aligned in `past` slots. */
+/** One session's pass on its own cache (the path without batching). */
+async function runAlone(
+  runtime: OnnxRuntime,
+  session: InferenceSession,
+  shape: DecoderShape,
+  request: ForwardRequest,
+): Promise<Float32Array[]> {
+  const { cache, blocks, attend } = request;
+  const rows = blocks.length;
+  const size = blocks[0]!.length;
+  const past = cache.slots;
+  const inputIds = new BigInt64Array(rows * size);
+  const positionIds = new BigInt64Array(rows * size);
+  const mask = new BigInt64Array(rows * (past + size));
+  for (let r = 0; r < rows; r++) {
+    let position = cache.nextPosition(r);
+    const rowAttend = cache.attend[r]!;
+    for (let s = 0; s < past; s++) mask[r * (past + size) + s] = BigInt(rowAttend[s]!);
+    for (let i = 0; i < size; i++) {
+      inputIds[r * size + i] = BigInt(blocks[r]![i]!);
+      const a = attend[r]![i]!;
+      mask[r * (past + size) + past + i] = BigInt(a);
+      positionIds[r * size + i] = BigInt(a ? position : 0);
+      position += a;
+    }
+  }
+  const { Tensor: OrtTensor } = runtime;
+  const { layers, kvHeads, headDim, vocabSize } = shape;
+  const feeds: Record<string, Tensor> = {
+    input_ids: new OrtTensor('int64', inputIds, [rows, size]),
+    attention_mask: new OrtTensor('int64', mask, [rows, past + size]),
+    position_ids: new OrtTensor('int64', positionIds, [rows, size]),
+  };
+  for (let t = 0; t < layers * 2; t++) {
+    feeds[`past_key_values.${t >> 1}.${t & 1 ? 'value' : 'key'}`] = new OrtTensor(
+      'float32',
+      cache.tensors[t]!,
+      [rows, kvHeads, past, headDim],
+    );
+  }
+  const { present, logits } = await runSession(session, feeds, layers);
+  cache.append(present, size, attend);
+  const perRow = size * vocabSize;
+  return blocks.map((_, r) => logits.subarray(r * perRow, (r + 1) * perRow));
+}
+
+/**
+ * Layer tensor `t` of every request: each row's live slots, in order, right-aligned in
+ * `past` slots (runs of consecutive live slots copied at once).
+ */
 function gatherPast(
   requests: readonly ForwardRequest[],
   t: number,
@@ -125,52 +230,25 @@ function gatherPast(
   const dst = new Float32Array(rows * heads * past * headDim);
   let offset = 0;
   for (const q of requests) {
-    const slots = q.cache.slots;
+    const { slots, live } = q.cache;
     const src = q.cache.tensors[t]!;
     const count = q.blocks.length * heads;
-    if (slots === past) {
-      dst.set(src.subarray(0, count * slots * headDim), offset);
-    } else if (slots > 0) {
-      const lead = (past - slots) * headDim;
-      for (let bh = 0; bh < count; bh++) {
-        dst.set(
-          src.subarray(bh * slots * headDim, (bh + 1) * slots * headDim),
-          offset + bh * past * headDim + lead,
-        );
+    const runs: [number, number][] = [];
+    for (let s = 0; s < slots; s++) {
+      if (!live[s]) continue;
+      const last = runs.at(-1);
+      if (last && last[1] === s) last[1] = s + 1;
+      else runs.push([s, s + 1]);
+    }
+    const lead = past - q.cache.length;
+    for (let bh = 0; bh < count; bh++) {
+      let at = offset + (bh * past + lead) * headDim;
+      for (const [from, to] of runs) {
+        dst.set(src.subarray((bh * slots + from) * headDim, (bh * slots + to) * headDim), at);
+        at += (to - from) * headDim;
       }
     }
     offset += count * past * headDim;
-  }
-  return dst;
-}
-
-/**
- * A request's rows of a merged `present` tensor (`[batch, heads, past + size, headDim]`),
- * without the left padding before its past and the right padding after its block.
- */
-function scatterPresent(
-  present: Float32Array,
-  firstRow: number,
-  rows: number,
-  past: number,
-  size: number,
-  slots: number,
-  added: number,
-  heads: number,
-  headDim: number,
-): Float32Array {
-  const width = past + size;
-  const from = firstRow * heads * width * headDim;
-  const count = rows * heads;
-  if (slots === past && added === size) {
-    return present.subarray(from, from + count * width * headDim);
-  }
-  const kept = slots + added;
-  const dst = new Float32Array(count * kept * headDim);
-  const lead = (past - slots) * headDim;
-  for (let bh = 0; bh < count; bh++) {
-    const start = from + bh * width * headDim + lead;
-    dst.set(present.subarray(start, start + kept * headDim), bh * kept * headDim);
   }
   return dst;
 }
