@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:batch`: what continuous batching buys in-process. For 1, 4, 16 and 32
  * concurrent generations (each a worker running its share one after another), batched
- * (forward passes merged, `maxBatchRows` 32) and unbatched (`maxBatchRows` 1: every pass its
+ * (forward passes merged, `maxBatchRows` 32, and 8) and unbatched (`maxBatchRows` 1: every pass its
  * own onnxruntime call, as before batching), on the shipped model with its default
  * decoding: images per minute and p50/p95 latency. Configurations are interleaved round by
  * round (order reversed every other round) so all see the same machine; ratios are taken
@@ -20,13 +20,37 @@ import { Command } from 'commander';
 const options = new Command('bench:batch')
   .option('--rounds <n>', 'interleaved rounds', (v) => Number.parseInt(v, 10), 5)
   .option('--model <dir>', 'model folder (default: the shipped model)')
+  .option(
+    '--concurrency <list>',
+    'concurrent generations to measure (1 is always added)',
+    '1,4,16,32',
+  )
+  .option(
+    '--decoding <d>',
+    'default (the shipped defaults), ar, or an SJD window such as 4; results then go to batch-<d>.json',
+    'default',
+  )
   .option('--memory-child <maxBatchRows>', 'internal: measure peak RSS at 32 concurrent', (v) =>
     Number.parseInt(v, 10),
   )
   .parse()
-  .opts<{ rounds: number; model?: string; memoryChild?: number }>();
+  .opts<{
+    rounds: number;
+    model?: string;
+    concurrency: string;
+    decoding: string;
+    memoryChild?: number;
+  }>();
+const decoding =
+  options.decoding === 'default'
+    ? undefined
+    : options.decoding === 'ar'
+      ? { method: 'ar' as const }
+      : { method: 'sjd' as const, window: Number.parseInt(options.decoding, 10) };
 
-const CONCURRENCY = [1, 4, 16, 32];
+const CONCURRENCY = [
+  ...new Set([1, ...options.concurrency.split(',').map((c) => Number.parseInt(c, 10))]),
+].sort((a, b) => a - b);
 const MEMORY_ROWS = [1, 8, 32];
 const captions = heldOutCaptions();
 const load = (maxBatchRows: number) =>
@@ -61,6 +85,7 @@ async function runWave(
         ...(sampling.cfgScale !== 1 && { unconditionalPrompt: prompt.unconditional }),
         seed: round * 1000 + i,
         sampling,
+        ...(decoding && { decoding }),
       });
       latencies.push(performance.now() - t);
       tokens[i] = result.images[0]!.tokens.join(',');
@@ -99,8 +124,8 @@ if (options.memoryChild !== undefined) {
 }
 
 const out = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-const models = { batched: await load(32), unbatched: await load(1) };
-const modes = ['unbatched', 'batched'] as const;
+const models = { batched: await load(32), 'batched-8': await load(8), unbatched: await load(1) };
+const modes = ['unbatched', 'batched-8', 'batched'] as const;
 type Mode = (typeof modes)[number];
 const configs = CONCURRENCY.flatMap((c) => modes.map((mode) => ({ concurrency: c, mode })));
 const imagesFor = (c: number) => Math.max(c, 8);
@@ -125,11 +150,13 @@ for (let round = 0; round < options.rounds; round++) {
     tokens.set(key(concurrency, mode), run.tokens);
   }
   for (const c of CONCURRENCY) {
-    const a = tokens.get(key(c, 'batched'))!;
     const b = tokens.get(key(c, 'unbatched'))!;
-    for (let i = 0; i < a.length; i++) {
-      compared++;
-      if (a[i] !== b[i]) differing++;
+    for (const mode of ['batched', 'batched-8'] as const) {
+      const a = tokens.get(key(c, mode))!;
+      for (let i = 0; i < a.length; i++) {
+        compared++;
+        if (a[i] !== b[i]) differing++;
+      }
     }
   }
   process.stderr.write(
@@ -145,7 +172,8 @@ const rows = configs.map(({ concurrency, mode }) => {
   const ratios = r.perMinute.map((v, i) => v / base.perMinute[i]!);
   return {
     concurrency,
-    batched: mode === 'batched',
+    batched: mode !== 'unbatched',
+    maxBatchRows: mode === 'batched' ? 32 : mode === 'batched-8' ? 8 : 1,
     imagesPerMinute: quantile(r.perMinute, 0.5),
     imagesPerMinuteMin: Math.min(...r.perMinute),
     imagesPerMinuteMax: Math.max(...r.perMinute),
@@ -163,7 +191,7 @@ const rows = configs.map(({ concurrency, mode }) => {
 console.table(
   rows.map((r) => ({
     concurrent: r.concurrency,
-    batched: r.batched,
+    maxBatchRows: r.maxBatchRows,
     'images/min': `${r.imagesPerMinute.toFixed(0)} (${r.imagesPerMinuteMin.toFixed(0)}–${r.imagesPerMinuteMax.toFixed(0)})`,
     'vs one': `${r.throughputVsOne.toFixed(2)}× (${r.throughputVsOneMin.toFixed(2)}–${r.throughputVsOneMax.toFixed(2)})`,
     'p50 ms': r.p50Ms.toFixed(0),
@@ -178,6 +206,8 @@ const memory = MEMORY_ROWS.map((n) =>
       '--memory-child',
       String(n),
       ...(options.model ? ['--model', options.model] : []),
+      '--decoding',
+      options.decoding,
     ]).toString(),
   ),
 );
@@ -194,11 +224,14 @@ console.log(
 );
 mkdirSync(out, { recursive: true });
 writeFileSync(
-  `${out}/batch.json`,
+  `${out}/${options.decoding === 'default' ? 'batch' : `batch-${options.decoding}`}.json`,
   `${JSON.stringify(
     {
       model: models.batched.manifest.name,
-      decoding: 'default (sjd, window 16, above-distribution), manifest sampling',
+      decoding:
+        options.decoding === 'default'
+          ? 'default (sjd, window 16, above-distribution), manifest sampling'
+          : `${options.decoding}, manifest sampling`,
       rounds: options.rounds,
       throughput: rows,
       tokensDiffering: { differing, compared },

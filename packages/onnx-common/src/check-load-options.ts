@@ -9,7 +9,8 @@ export interface CommonLoadOptions {
   /**
    * Most rows (sessions' rows: 1 each, 2 with classifier-free guidance) merged into one
    * decoder call when generations run concurrently; an integer ≥ 1, 1 turns batching off.
-   * Bounds the memory of a call. Default 32.
+   * Bounds the memory of a call. Default 8 (more rows a call measured slower on a 2-core CPU:
+   * docs/architecture.md, "Batching").
    */
   readonly maxBatchRows?: number;
 }
