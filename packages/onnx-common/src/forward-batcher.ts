@@ -52,7 +52,7 @@ export class ForwardBatcher {
 
   /** Queues one session's pass; resolves with its rows' logits. */
   submit(request: ForwardRequest, signal?: AbortSignal): Promise<Float32Array[]> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Float32Array[]>((resolve, reject) => {
       const onAbort = () => {
         const index = this.queue.indexOf(pending);
