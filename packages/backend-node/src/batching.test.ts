@@ -66,6 +66,14 @@ describe('continuous batching on the real model', () => {
     expect(batched.batcher!.peakRows).toBeGreaterThan(1);
     expect(batched.batcher!.peakRows).toBeLessThanOrEqual(8);
     expect(batched.batcher!.passes).toBeGreaterThan(batched.batcher!.calls * 2);
+    // Every KV layout of a merged pass was exercised (docs/kv-cache.md).
+    const { reused, stacked, compacted } = batched.batchLayouts;
+    expect({ reused, stacked, compacted }).toEqual({
+      reused: expect.any(Number),
+      stacked: expect.any(Number),
+      compacted: expect.any(Number),
+    });
+    expect(Math.min(reused, stacked, compacted)).toBeGreaterThan(0);
     const separate: number[][] = [];
     for (const r of on(alone, requests)) separate.push(tokensOf((await generate([r]))[0]!));
     const differing = together.map((o, i) => (tokensOf(o).join() === separate[i]!.join() ? 0 : 1));

@@ -219,6 +219,10 @@ console.table(
     'peak RSS at 32 concurrent MB': m.peakRssMb.toFixed(0),
   })),
 );
+console.log('merged calls per KV layout (docs/kv-cache.md):', {
+  32: models.batched.batchLayouts,
+  8: models['batched-8'].batchLayouts,
+});
 console.log(
   `batched images that differ from unbatched (same caption and seed): ${differing} of ${compared}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
@@ -235,6 +239,10 @@ writeFileSync(
       rounds: options.rounds,
       throughput: rows,
       tokensDiffering: { differing, compared },
+      kvLayouts: {
+        maxBatchRows32: models.batched.batchLayouts,
+        maxBatchRows8: models['batched-8'].batchLayouts,
+      },
       memoryAt32: memory,
     },
     null,

@@ -14,6 +14,14 @@ export interface ForwardRequest {
   readonly attend: readonly number[][];
 }
 
+/** How many passes each layout served (see {@link runForward}). */
+export interface LayoutCounts {
+  alone: number;
+  reused: number;
+  stacked: number;
+  compacted: number;
+}
+
 /** Dead slots a merged batch may carry before a pass copies it compact again. */
 function tooSparse(slots: number, maxLive: number): boolean {
   return slots > 1.5 * maxLive + 32;
@@ -33,29 +41,36 @@ function tooSparse(slots: number, maxLive: number): boolean {
  * every slot a row does not attend, so a row sees exactly the keys, values and positions it
  * would see alone: only float rounding inside onnxruntime's kernels (other matrix shapes)
  * can differ. Afterwards each cache holds a view of its rows of the merged `present` (no
- * copy), its padding and, after `truncate`, its rejected drafts masked out. Two layouts for
- * the merged past:
- * - shared: the same requests in the same order as the previous merged pass, every cache
+ * copy), its padding and, after `truncate`, its rejected drafts masked out. Three layouts
+ * for the merged past, the cheapest that applies:
+ * - reused: the same requests in the same order as the previous merged pass, every cache
  *   still a view of its output: that output is fed back whole (no copy at all).
- * - copied: otherwise (a session joined or left, or dead slots piled up), every row's live
- *   slots are copied right-aligned into a fresh past as wide as the longest (left padding,
- *   masked), which also drops the dead slots.
+ * - stacked: otherwise, each cache's slots copied whole (one block per cache when it is
+ *   already as wide as the widest), right-aligned in a past as wide as the widest cache;
+ *   the left padding is masked.
+ * - compacted: when dead slots (masked padding, rejected drafts) would pass 1.5 × the longest
+ *   live length + 32, only live slots are copied, right-aligned, as wide as the longest.
  */
 export async function runForward(
   runtime: OnnxRuntime,
   session: InferenceSession,
   shape: DecoderShape,
   requests: readonly ForwardRequest[],
+  counts?: LayoutCounts,
 ): Promise<Float32Array[][]> {
   if (requests.length === 1 && !requests[0]!.cache.shared) {
+    if (counts) counts.alone++;
     return [await runAlone(runtime, session, shape, requests[0]!)];
   }
   const { layers, kvHeads: heads, headDim, vocabSize, padToken } = shape;
   const batch = requests.reduce((n, q) => n + q.blocks.length, 0);
   const size = Math.max(...requests.map((q) => q.blocks[0]!.length));
   const maxLive = Math.max(...requests.map((q) => q.cache.length));
-  const shared = sharedPast(requests, batch, maxLive);
-  const past = shared ? requests[0]!.cache.slots : maxLive;
+  const maxSlots = Math.max(...requests.map((q) => q.cache.slots));
+  const compact = tooSparse(maxSlots, maxLive);
+  const shared = compact ? null : sharedPast(requests, batch);
+  const past = compact ? maxLive : maxSlots;
+  if (counts) counts[shared ? 'reused' : compact ? 'compacted' : 'stacked']++;
   const width = past + size;
   const inputIds = new BigInt64Array(batch * size).fill(BigInt(padToken));
   const positionIds = new BigInt64Array(batch * size);
@@ -65,8 +80,8 @@ export async function runForward(
   let g = 0;
   for (const q of requests) {
     const { cache } = q;
-    const live = shared
-      ? cache.live.slice()
+    const live = !compact
+      ? [...new Array<number>(past - cache.slots).fill(0), ...cache.live]
       : [
           ...new Array<number>(past - cache.length).fill(0),
           ...new Array<number>(cache.length).fill(1),
@@ -76,8 +91,9 @@ export async function runForward(
     for (let r = 0; r < q.blocks.length; r++, g++) {
       const rowMask = new Array<number>(width).fill(0);
       const rowAttend = cache.attend[r]!;
-      if (shared) {
-        for (let s = 0; s < past; s++) rowMask[s] = rowAttend[s]!;
+      if (!compact) {
+        const lead = past - cache.slots;
+        for (let s = 0; s < cache.slots; s++) rowMask[lead + s] = rowAttend[s]!;
       } else {
         let k = past - cache.length;
         for (let s = 0; s < cache.slots; s++) if (cache.live[s]) rowMask[k++] = rowAttend[s]!;
@@ -103,7 +119,11 @@ export async function runForward(
     position_ids: new OrtTensor('int64', positionIds, [batch, size]),
   };
   for (let t = 0; t < layers * 2; t++) {
-    const data = shared ? shared.tensors[t]! : gatherPast(requests, t, past, heads, headDim);
+    const data = shared
+      ? shared.tensors[t]!
+      : compact
+        ? gatherLive(requests, t, past, heads, headDim)
+        : stackPast(requests, t, past, heads, headDim);
     feeds[`past_key_values.${t >> 1}.${t & 1 ? 'value' : 'key'}`] = new OrtTensor('float32', data, [
       batch,
       heads,
@@ -130,18 +150,16 @@ export async function runForward(
 }
 
 /**
- * The previous merged pass's output, when these requests are exactly its rows in order,
- * every cache still a view of it and not too sparse to feed back whole.
+ * The previous merged pass's output, when these requests are exactly its rows in order and
+ * every cache is still a view of it.
  */
 function sharedPast(
   requests: readonly ForwardRequest[],
   batch: number,
-  maxLive: number,
 ): { readonly tensors: readonly Float32Array[] } | null {
   const first = requests[0]!.cache.shared;
   if (!first || first.batch.rows !== batch) return null;
   const slots = requests[0]!.cache.slots;
-  if (tooSparse(slots, maxLive)) return null;
   let row = 0;
   for (const q of requests) {
     const s = q.cache.shared;
@@ -149,6 +167,37 @@ function sharedPast(
     row += q.blocks.length;
   }
   return first.batch;
+}
+
+/** Layer tensor `t` of every request, each cache's slots whole, right-aligned in `past`. */
+function stackPast(
+  requests: readonly ForwardRequest[],
+  t: number,
+  past: number,
+  heads: number,
+  headDim: number,
+): Float32Array {
+  const rows = requests.reduce((n, q) => n + q.blocks.length, 0);
+  const dst = new Float32Array(rows * heads * past * headDim);
+  let offset = 0;
+  for (const q of requests) {
+    const { slots } = q.cache;
+    const src = q.cache.tensors[t]!;
+    const count = q.blocks.length * heads;
+    if (slots === past) {
+      dst.set(src.subarray(0, count * past * headDim), offset);
+    } else if (slots > 0) {
+      const lead = (past - slots) * headDim;
+      for (let bh = 0; bh < count; bh++) {
+        dst.set(
+          src.subarray(bh * slots * headDim, (bh + 1) * slots * headDim),
+          offset + bh * past * headDim + lead,
+        );
+      }
+    }
+    offset += count * past * headDim;
+  }
+  return dst;
 }
 
 async function runSession(
@@ -219,7 +268,7 @@ async function runAlone(
  * Layer tensor `t` of every request: each row's live slots, in order, right-aligned in
  * `past` slots (runs of consecutive live slots copied at once).
  */
-function gatherPast(
+function gatherLive(
   requests: readonly ForwardRequest[],
   t: number,
   past: number,

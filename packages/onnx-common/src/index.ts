@@ -5,7 +5,7 @@
  * its runtime's `Tensor` class ({@link OnnxRuntime}) and its own inference sessions.
  */
 
-export { type ForwardRequest, runForward } from './batched-forward.js';
+export { type ForwardRequest, type LayoutCounts, runForward } from './batched-forward.js';
 export { checkDecoderGraph } from './check-decoder-graph.js';
 export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.js';
 export { ExecutionProviderError } from './execution-provider-error.js';

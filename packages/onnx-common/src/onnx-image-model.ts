@@ -10,7 +10,7 @@ import {
   type OpenSessionOptions,
 } from '@sjd/core';
 import type { InferenceSession } from 'onnxruntime-common';
-import { runForward } from './batched-forward.js';
+import { type LayoutCounts, runForward } from './batched-forward.js';
 import { ForwardBatcher } from './forward-batcher.js';
 import type { ImageDecoder } from './image-decoder.js';
 import { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
@@ -37,6 +37,8 @@ export abstract class OnnxImageModel implements LogitsProvider {
    * batching, at most `maxBatchRows` rows a call); absent when `maxBatchRows` is 1.
    */
   readonly batcher: ForwardBatcher | undefined;
+  /** Merged decoder calls per KV layout so far (docs/kv-cache.md), for tests and benchmarks. */
+  readonly batchLayouts: LayoutCounts = { alone: 0, reused: 0, stacked: 0, compacted: 0 };
   private readonly shape: DecoderShape;
   private openSessions = 0;
   private profile = new CostProfile();
@@ -70,7 +72,7 @@ export abstract class OnnxImageModel implements LogitsProvider {
     this.batcher =
       maxRows > 1
         ? new ForwardBatcher(
-            (requests) => runForward(runtime, decoder, this.shape, requests),
+            (requests) => runForward(runtime, decoder, this.shape, requests, this.batchLayouts),
             maxRows,
           )
         : undefined;
