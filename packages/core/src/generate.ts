@@ -177,9 +177,10 @@ export type GenerateOutcome = PromiseSettledResult<GenerationResult>;
  *
  * Given several requests (each its own prompt, seed, options, signal and `onEvent`), runs
  * them concurrently and resolves, in request order, with each one's outcome. On a provider
- * that batches (the onnxruntime backends), their forward passes merge into one model call
- * a step; each request still samples from its own RNG and commits its own tokens, so its
- * images are the ones it gets alone (docs/architecture.md, "Batching").
+ * that batches (the onnxruntime backends loaded with `maxBatchRows` > 1), their forward
+ * passes merge into one model call a step; each request still samples from its own RNG and
+ * commits its own tokens, so its images are the ones it gets alone (docs/architecture.md,
+ * "Batching").
  *
  * @example
  * const [a, b] = await generate([

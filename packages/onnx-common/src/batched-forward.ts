@@ -55,13 +55,21 @@ export async function runForward(
   runtime: OnnxRuntime,
   session: InferenceSession,
   shape: DecoderShape,
-  requests: readonly ForwardRequest[],
+  given: readonly ForwardRequest[],
   counts?: LayoutCounts,
 ): Promise<Float32Array[][]> {
-  if (requests.length === 1 && !requests[0]!.cache.shared) {
+  if (given.length === 1 && !given[0]!.cache.shared) {
     if (counts) counts.alone++;
-    return [await runAlone(runtime, session, shape, requests[0]!)];
+    return [await runAlone(runtime, session, shape, given[0]!)];
   }
+  // Sessions come back from a merged pass in any order (each takes its own number of
+  // microtasks to submit again): put those that are views of one batch in its row order.
+  const order = given.map((_, i) => i);
+  const batchOf = (i: number) => given[i]!.cache.shared?.batch;
+  if (order.every((i) => batchOf(i) !== undefined && batchOf(i) === batchOf(0))) {
+    order.sort((a, b) => given[a]!.cache.shared!.firstRow - given[b]!.cache.shared!.firstRow);
+  }
+  const requests = order.map((i) => given[i]!);
   const { layers, kvHeads: heads, headDim, vocabSize, padToken } = shape;
   const batch = requests.reduce((n, q) => n + q.blocks.length, 0);
   const size = Math.max(...requests.map((q) => q.blocks[0]!.length));
@@ -133,7 +141,7 @@ export async function runForward(
   }
   const { present, logits } = await runSession(session, feeds, layers);
   const output = { tensors: present, rows: batch };
-  const results: Float32Array[][] = [];
+  const results = new Array<Float32Array[]>(requests.length);
   g = 0;
   requests.forEach((q, i) => {
     const rows = q.blocks.length;
@@ -144,7 +152,7 @@ export async function runForward(
     for (let r = 0; r < rows; r++, g++) {
       rowLogits.push(logits.subarray(g * perRow, g * perRow + added * vocabSize));
     }
-    results.push(rowLogits);
+    results[order[i]!] = rowLogits;
   });
   return results;
 }

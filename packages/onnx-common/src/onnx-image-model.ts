@@ -17,7 +17,7 @@ import { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js
 import type { OnnxRuntime } from './onnx-runtime.js';
 
 /** Default of the load option `maxBatchRows`. */
-export const DEFAULT_MAX_BATCH_ROWS = 8;
+export const DEFAULT_MAX_BATCH_ROWS = 1;
 
 /**
  * A `LogitsProvider` for a text-to-image model whose decoder is an ONNX graph in the Hugging
@@ -51,7 +51,7 @@ export abstract class OnnxImageModel implements LogitsProvider {
       manifest: ModelManifest;
       cacheStrategy: CacheStrategy;
       providerId: string;
-      /** Most rows merged into one decoder call; 1 runs every session's passes alone. Default 8. */
+      /** Most rows merged into one decoder call; 1 runs every session's passes alone. Default 1. */
       maxBatchRows?: number;
     },
   ) {
