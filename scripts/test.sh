@@ -24,3 +24,4 @@ command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@10
 pnpm install --frozen-lockfile
 pnpm lint
 pnpm test
+pnpm check:packages && pnpm release:dry-run && pnpm docs:api  # tarballs: publint, attw, scratch npm install (~3 min); dry-run publish; TypeDoc, links checked

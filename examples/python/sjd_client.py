@@ -47,7 +47,9 @@ def parse_args():
     p.add_argument("--method", choices=["ar", "jacobi", "sjd"], default="sjd")
     p.add_argument("--window", type=int, help="drafts verified per step (default 16)")
     p.add_argument(
-        "--init", choices=["random", "horizontal", "vertical", "above-distribution", "context-frequency"], default="random"
+        "--init",
+        choices=["random", "horizontal", "vertical", "above-distribution", "context-frequency"],
+        help="draft initialiser (default: the library's, above-distribution)",
     )
     p.add_argument("--temperature", type=float)
     p.add_argument("--top-k", type=int)
@@ -66,7 +68,7 @@ def build_request(pb, args):
             setattr(sampling, field, value)
     decoding = pb.DecodingSettings(
         method=getattr(pb, f"DECODING_METHOD_{args.method.upper()}"),
-        init=getattr(pb, "DRAFT_INIT_" + args.init.upper().replace("-", "_")),
+        init=getattr(pb, "DRAFT_INIT_" + args.init.upper().replace("-", "_")) if args.init else pb.DRAFT_INIT_UNSPECIFIED,
     )
     if args.window is not None:
         decoding.window = args.window

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_DECODING,
   type DecodingMethod,
   DRAFT_INITS,
   type DraftInit,
@@ -37,8 +38,8 @@ const REDRAFT_LABELS: Partial<Record<Redraft, string>> = {
   coupled: 'Coupled (MC-SJD)',
 };
 
-/** The default initialiser: the spatial prior the SJD paper reports as fastest. */
-const DEFAULT_INIT: DraftInit = 'vertical';
+/** The default initialiser: the library's, as on every entry point. */
+const DEFAULT_INIT: DraftInit = DEFAULT_DECODING.init;
 
 /** A setting the form cannot use, with the control at fault. */
 export class SettingsProblem extends Error {

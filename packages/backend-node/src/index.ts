@@ -6,5 +6,11 @@ export * from '@sjd/core';
 export { ExecutionProviderError, ModelLoadError, type ModelLoadProblem } from '@sjd/onnx-common';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
 export { encodePng } from './encode-png.js';
+export {
+  type GeneratedImage,
+  type GenerateImageOptions,
+  generateImage,
+} from './generate-image.js';
 export { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
+export { prepareCaption } from './prepare-caption.js';
 export { type ModelFolder, readModelFolder } from './read-model-folder.js';

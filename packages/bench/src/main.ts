@@ -1,14 +1,15 @@
 /**
  * `pnpm bench`: on the shipped model, CPU, one run: vanilla AR, greedy Jacobi and SJD with
  * every initialiser at L ∈ {8, 16, 32}, on a fixed set of held-out captions × seeds. Each
- * method runs in its own process (its peak RSS is its own), one after another. Speed-ups
- * are against vanilla AR measured in this same run.
+ * method runs in a process of its own (its peak RSS is its own), all loaded at once and
+ * driven in rounds: every round is one caption, all its seeds, every method once, the
+ * starting method rotating from round to round. A load spike on this shared machine thus
+ * slows all methods of a round alike; wall-clock speed-ups over vanilla AR are taken per
+ * round and reported as their median and interquartile range.
  * Writes bench/results/latest.json and bench/results/latest.svg.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { Command } from 'commander';
 import { barChartSvg } from './bar-chart-svg.js';
@@ -20,8 +21,14 @@ import {
   peerConfigs,
 } from './bench-plan.js';
 import { lineChartSvg } from './line-chart-svg.js';
-import type { MethodMeasurement } from './measure-method.js';
+import { MethodProcess } from './method-process.js';
 import { compareQuality, poolSamples, type QualitySample } from './quality-comparison.js';
+import {
+  combineRounds,
+  type MethodMeasurement,
+  type RoundMeasurement,
+  speedupByRound,
+} from './round-measurement.js';
 
 const options = new Command('bench')
   .option('--quick', 'a run under two minutes: fewer captions, seeds and windows')
@@ -36,35 +43,44 @@ const options = new Command('bench')
 
 const quick = options.quick ?? false;
 const { captions, seeds } = benchPrompts(quick);
-const worker = fileURLToPath(new URL('./worker.js', import.meta.url));
-
-async function measure(config: MethodConfig): Promise<MethodMeasurement> {
-  const job = JSON.stringify({
-    config,
-    captions,
-    seeds,
-    ...(options.model ? { modelDir: options.model } : {}),
-  });
-  const { stdout } = await promisify(execFile)(process.execPath, [worker, job], {
-    maxBuffer: 1 << 24,
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as MethodMeasurement;
-}
+const configs = [...methodConfigs(quick), ...peerConfigs()];
 
 const started = performance.now();
 process.stderr.write(
-  `bench: ${captions.length} held-out captions × ${seeds.length} seeds per method${quick ? ' (quick)' : ''}\n`,
+  `bench: ${configs.length} methods × ${captions.length} rounds (held-out captions) × ${seeds.length} seeds${quick ? ' (quick)' : ''}\n`,
 );
-const results: { config: MethodConfig; m: MethodMeasurement }[] = [];
-for (const config of [...methodConfigs(quick), ...peerConfigs()]) {
-  const m = await measure(config);
-  process.stderr.write(
-    `bench: ${configLabel(config)} done (${(m.decodeMs / m.images).toFixed(0)} ms/image)\n`,
+const processes: MethodProcess[] = [];
+for (const config of configs) {
+  processes.push(
+    await MethodProcess.start(config, configLabel(config), captions[0]!, options.model),
   );
-  results.push({ config, m });
+}
+const rounds: RoundMeasurement[][] = configs.map(() => []);
+for (const [c, caption] of captions.entries()) {
+  for (let k = 0; k < configs.length; k++) {
+    const i = (c + k) % configs.length; // each method starts a round equally often
+    rounds[i]![c] = await processes[i]!.runRound(c, caption, seeds);
+  }
+  process.stderr.write(
+    `bench: round ${c + 1}/${captions.length} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+  );
+}
+const results: { config: MethodConfig; m: MethodMeasurement }[] = [];
+for (const [i, config] of configs.entries()) {
+  results.push({ config, m: combineRounds(rounds[i]!, await processes[i]!.finish()) });
 }
 const baseline = results[0]!.m;
 const baselineMs = baseline.decodeMs / baseline.images;
+/** Median per-round speed-up over vanilla AR (the headline), its quartiles, and the ratio of totals. */
+const speedups = (m: MethodMeasurement) => {
+  const s = speedupByRound(m, baseline);
+  return {
+    speedup: s.median,
+    speedupP25: s.p25,
+    speedupP75: s.p75,
+    speedupOfTotals: baselineMs / (m.decodeMs / m.images),
+  };
+};
 const sampleOf = (m: MethodMeasurement): QualitySample => ({
   holds: m.holds,
   diversityByCaption: m.diversityByCaption,
@@ -79,7 +95,7 @@ const allRows = results.map(({ config, m }) => ({
   stepsPerImage: m.steps / m.images,
   stepCompression: m.tokens / m.steps,
   msPerImage: m.decodeMs / m.images,
-  speedup: baselineMs / (m.decodeMs / m.images),
+  ...speedups(m),
   adherence: m.adherence,
   diversity: m.diversity,
   peakRssMb: m.peakRssMb,
@@ -102,7 +118,7 @@ console.table(
     'steps/img': r.stepsPerImage.toFixed(1),
     'step compr.': `${r.stepCompression.toFixed(2)}×`,
     'ms/img': r.msPerImage.toFixed(0),
-    'speed-up': `${r.speedup.toFixed(2)}×`,
+    'speed-up (median, IQR)': `${r.speedup.toFixed(2)}× (${r.speedupP25.toFixed(2)}–${r.speedupP75.toFixed(2)})`,
     adherence: percent(r.adherence),
     'adh. vs AR (pts ± se)': `${points(r.quality.adherenceDifference.value)} ± ${(r.quality.adherenceDifference.standardError * 100).toFixed(1)}`,
     diversity: r.diversity.toFixed(4),

@@ -9,14 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { encodePrompt, imageCodes, OnnxLogitsProvider } from '@sjd/backend-node';
-import { adherence, diversity, evaluateImage } from '@sjd/shapes';
-import type { MethodMeasurement } from './measure-method.js';
+import { diversity, evaluateImage } from '@sjd/shapes';
+import type { MethodRunner } from './measure-method.js';
 
-export async function measureTransformersJs(
-  captions: readonly string[],
-  seeds: readonly number[],
+export async function openTransformersJsRunner(
+  warmCaption: string,
   modelDir?: string,
-): Promise<MethodMeasurement> {
+): Promise<MethodRunner> {
   const ours = await OnnxLogitsProvider.load(modelDir ? { modelDir } : {});
   const m = ours.manifest;
   // transformers.js reads a Hugging Face folder: config.json + onnx/model.onnx.
@@ -72,38 +71,36 @@ export async function measureTransformersJs(
         .map(Number),
     );
   };
-  await run(encodePrompt(m, captions[0]!).conditional); // warm-up
+  await run(encodePrompt(m, warmCaption).conditional); // warm-up
 
-  const verdicts = [];
-  const diversities: number[] = [];
-  let decodeMs = 0;
-  for (const caption of captions) {
-    const prompt = encodePrompt(m, caption).conditional;
-    const images: Uint8Array[] = [];
-    for (const _seed of seeds) {
-      const started = performance.now();
-      const tokens = await run(prompt);
-      decodeMs += performance.now() - started;
-      const rgb = await ours.decodeImage(imageCodes(ours.layout, tokens));
-      images.push(rgb);
-      verdicts.push(evaluateImage(rgb, caption));
-    }
-    if (images.length > 1) diversities.push(diversity(images));
-  }
-  await ours.release();
-  const n = verdicts.length;
   return {
-    images: n,
-    steps: n * cells,
-    tokens: n * cells,
-    decodeMs,
-    providerMs: decodeMs,
-    adherence: adherence(verdicts).adherence,
-    diversity: diversities.reduce((a, b) => a + b, 0) / Math.max(1, diversities.length),
-    holds: verdicts.map((v) => v.holds),
-    diversityByCaption: diversities,
-    acceptanceByPosition: [],
-    meanAcceptedDrafts: 0,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    async runRound(_captionIndex, caption, seeds) {
+      const prompt = encodePrompt(m, caption).conditional;
+      const images: Uint8Array[] = [];
+      const holds: boolean[] = [];
+      let decodeMs = 0;
+      // transformers.js draws from its own unseeded sampler: the seeds only count images.
+      for (const _seed of seeds) {
+        const started = performance.now();
+        const tokens = await run(prompt);
+        decodeMs += performance.now() - started;
+        const rgb = await ours.decodeImage(imageCodes(ours.layout, tokens));
+        images.push(rgb);
+        holds.push(evaluateImage(rgb, caption).holds);
+      }
+      return {
+        images: seeds.length,
+        steps: seeds.length * cells,
+        tokens: seeds.length * cells,
+        decodeMs,
+        providerMs: decodeMs,
+        acceptedDrafts: 0,
+        holds,
+        diversity: images.length > 1 ? diversity(images) : null,
+        verifiedByPosition: [],
+        acceptedByPosition: [],
+      };
+    },
+    release: () => ours.release(),
   };
 }

@@ -7,12 +7,14 @@ import {
   encodePng,
   encodePrompt,
   generateStream,
+  InvalidArgumentError,
   OnnxLogitsProvider,
+  prepareCaption,
   type Redraft,
 } from '@sjd/backend-node';
-import { canonicalCaption } from '@sjd/shapes';
 import { SingleBar } from 'cli-progress';
-import { outputPath } from './output-paths.js';
+import { modelSearchPath, resolveModelDir } from './find-models.js';
+import { checkOutputPath, outputPath, summarizePaths } from './output-paths.js';
 
 export interface GenerateFlags {
   readonly model?: string;
@@ -28,29 +30,80 @@ export interface GenerateFlags {
   readonly temperature?: number;
   readonly cfg?: number;
   readonly images: number;
+  readonly scale: number;
   readonly out: string;
   readonly progress: boolean;
+  readonly json: boolean;
 }
 
-/** `sjd generate "<prompt>"`: decodes, writes PNGs, prints a one-line summary. */
-export async function runGenerate(caption: string, flags: GenerateFlags): Promise<void> {
+/** Flags (option names as Commander keys them) that a method does not read. */
+const IGNORED_BY: Record<DecodingMethod, readonly (keyof GenerateFlags)[]> = {
+  ar: ['window', 'init', 'redraft', 'maxWindow'],
+  jacobi: ['redraft', 'maxWindow'],
+  sjd: [],
+};
+
+const FLAG_NAMES: Partial<Record<keyof GenerateFlags, string>> = {
+  window: '--window',
+  init: '--init',
+  redraft: '--redraft',
+  maxWindow: '--max-window',
+};
+
+/**
+ * `sjd generate "<prompt>"`: decodes, writes PNGs, prints a one-line summary (or with
+ * `--json` one JSON object). `explicit` holds the flags the user typed, so that warnings
+ * are about what the user asked for, not about defaults.
+ */
+export async function runGenerate(
+  caption: string,
+  flags: GenerateFlags,
+  explicit: ReadonlySet<string>,
+): Promise<void> {
+  checkOutputPath(flags.out);
+  if (!Number.isInteger(flags.scale) || flags.scale < 1 || flags.scale > 64) {
+    throw new InvalidArgumentError({
+      field: 'scale',
+      allowed: 'an integer in [1, 64]',
+      received: flags.scale,
+    });
+  }
+  const warn = (message: string) => process.stderr.write(`sjd: warning: ${message}\n`);
+  const ignored = IGNORED_BY[flags.method].filter((flag) => explicit.has(flag));
+  if (flags.method === 'sjd' && flags.window !== 'auto' && explicit.has('maxWindow'))
+    ignored.push('maxWindow');
+  if (ignored.length > 0) {
+    warn(
+      `--method ${flags.method} ignores ${ignored.map((flag) => FLAG_NAMES[flag]).join(' and ')}`,
+    );
+  }
+  const modelDir = await resolveModelDir(flags.model, modelSearchPath());
   const model = await OnnxLogitsProvider.load({
-    ...(flags.model ? { modelDir: flags.model } : {}),
+    ...(modelDir ? { modelDir } : {}),
     executionProvider: flags.executionProvider,
     // The automatic window needs the backend's measured cost of longer blocks.
     calibrate: flags.window === 'auto',
   });
   try {
     const recommended = model.manifest.sampling;
-    const canonical = canonicalCaption(model.manifest.name, caption);
-    if (canonical !== caption.trim().toLowerCase().replace(/\s+/g, ' ')) {
+    const canonical = prepareCaption(model.manifest, caption);
+    const typed = caption
+      .trim()
+      .replace(/[.!?]+$/, '')
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, ' ');
+    if (canonical.toLowerCase() !== typed) {
       process.stderr.write(
         `sjd: note: the model reads shapes in reading order; prompting with "${canonical}"\n`,
       );
     }
     const prompt = encodePrompt(model.manifest, canonical);
+    // Greedy Jacobi ignores the sampling warpers: leave them neutral unless the user set
+    // them, so that the core warns only about what the user asked for.
+    const greedy = flags.method === 'jacobi';
     const bar =
-      flags.progress && process.stderr.isTTY
+      flags.progress && !flags.json && process.stderr.isTTY
         ? new SingleBar({
             format: 'sjd {bar} {value}/{total} tokens | {steps} steps | {eta_formatted}',
             stream: process.stderr,
@@ -60,7 +113,14 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
     const started = performance.now();
     const written: string[] = [];
     let steps = 0;
-    let summary = '';
+    let seed = 0;
+    const png = (rgb: Uint8Array) =>
+      encodePng(
+        rgb,
+        model.manifest.image.pixelWidth,
+        model.manifest.image.pixelHeight,
+        flags.scale,
+      );
     for await (const event of generateStream({
       provider: model,
       prompt: prompt.conditional,
@@ -68,9 +128,9 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
       images: flags.images,
       ...(flags.seed === undefined ? {} : { seed: flags.seed }),
       sampling: {
-        temperature: flags.temperature ?? recommended.temperature,
-        topK: flags.topK ?? recommended.topK,
-        topP: flags.topP ?? recommended.topP,
+        temperature: flags.temperature ?? (greedy ? 0 : recommended.temperature),
+        topK: flags.topK ?? (greedy ? 0 : recommended.topK),
+        topP: flags.topP ?? (greedy ? 1 : recommended.topP),
         cfgScale: flags.cfg ?? recommended.cfgScale,
       },
       decoding: {
@@ -82,28 +142,45 @@ export async function runGenerate(caption: string, flags: GenerateFlags): Promis
       },
     })) {
       if (event.type === 'generation-start') {
-        for (const warning of event.warnings) process.stderr.write(`sjd: warning: ${warning}\n`);
+        for (const warning of event.warnings) warn(warning);
         bar?.start(event.images * event.sequenceLength, 0, { steps: 0 });
-        summary = `seed ${event.seed}`;
+        seed = event.seed;
       } else if (event.type === 'token-block') {
         steps++;
         bar?.increment(event.tokens.length, { steps });
       } else if (event.type === 'image-done') {
-        const rgb = await model.decodeImage(event.codes);
         const path = outputPath(flags.out, event.image, flags.images);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(
-          path,
-          encodePng(rgb, model.manifest.image.pixelWidth, model.manifest.image.pixelHeight),
-        );
+        await writeFile(path, png(await model.decodeImage(event.codes)));
         written.push(path);
       } else if (event.type === 'generation-done') {
         bar?.stop();
         const s = event.statistics;
         const seconds = (performance.now() - started) / 1000;
-        process.stdout.write(
-          `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), ${summary} → ${written.join(', ')}\n`,
-        );
+        if (flags.json) {
+          const { width, height } = {
+            width: model.manifest.image.pixelWidth * flags.scale,
+            height: model.manifest.image.pixelHeight * flags.scale,
+          };
+          process.stdout.write(
+            `${JSON.stringify({
+              prompt: canonical,
+              model: model.manifest.name,
+              method: flags.method,
+              ...(flags.method === 'ar' ? {} : { window: flags.window, init: flags.init }),
+              seed,
+              images: written,
+              width,
+              height,
+              seconds,
+              statistics: s,
+            })}\n`,
+          );
+        } else {
+          process.stdout.write(
+            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
+          );
+        }
       }
     }
   } finally {

@@ -1,35 +1,37 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readModelFolder } from '@sjd/backend-node';
-import { shippedModelDir } from '@sjd/shapes';
+import { findModels } from './find-models.js';
 
 /**
- * `sjd models`: the shipped model, plus every model folder (a folder with a
- * manifest.json) directly inside the folders given with `--path` or `SJD_MODEL_PATH`.
+ * `sjd models`: the shipped model, plus every model folder (a folder with a manifest.json)
+ * directly inside the folders given with `--path` or `SJD_MODEL_PATH`. Broken folders are
+ * listed on stderr with what is wrong (or in `--json` with a `problem`).
  */
-export async function runModels(searchPaths: readonly string[]): Promise<void> {
-  const candidates = [shippedModelDir];
-  for (const root of searchPaths) {
-    const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) if (entry.isDirectory()) candidates.push(join(root, entry.name));
+export async function runModels(searchPaths: readonly string[], json: boolean): Promise<void> {
+  const found = await findModels(searchPaths);
+  if (json) {
+    const rows = found.map((f) =>
+      'folder' in f
+        ? {
+            name: f.folder.manifest.name,
+            folder: f.folder.dir,
+            default: f.shipped,
+            gridWidth: f.folder.manifest.image.gridWidth,
+            gridHeight: f.folder.manifest.image.gridHeight,
+            vocabulary: f.folder.manifest.vocabulary.size,
+            layers: f.folder.manifest.decoder.numLayers,
+          }
+        : { folder: f.dir, problem: f.problem },
+    );
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
   }
-  const rows: Record<string, string | number>[] = [];
-  for (const dir of candidates) {
-    const folder = await readModelFolder(dir).catch(() => null);
-    if (!folder) continue;
-    const m = folder.manifest;
-    rows.push({
-      name: m.name,
-      grid: `${m.image.gridWidth}×${m.image.gridHeight}`,
-      vocabulary: m.vocabulary.size,
-      layers: m.decoder.numLayers,
-      default: dir === shippedModelDir ? 'yes' : '',
-      folder: folder.dir,
-    });
-  }
-  for (const row of rows) {
+  for (const f of found) {
+    if ('problem' in f) {
+      process.stderr.write(`sjd: broken model folder ${f.dir}: ${f.problem}\n`);
+      continue;
+    }
+    const m = f.folder.manifest;
     process.stdout.write(
-      `${row['name']}\t${row['grid']} tokens\tvocab ${row['vocabulary']}\t${row['layers']} layers\t${row['default'] ? '(default) ' : ''}${row['folder']}\n`,
+      `${m.name}\t${m.image.gridWidth}×${m.image.gridHeight} tokens\tvocab ${m.vocabulary.size}\t${m.decoder.numLayers} layers\t${f.shipped ? '(default) ' : ''}${f.folder.dir}\n`,
     );
   }
 }

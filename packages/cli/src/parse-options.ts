@@ -30,8 +30,16 @@ export function flagForField(field: string): string {
     'decoding.maxWindow': '--max-window',
     seed: '--seed',
     images: '--images',
+    scale: '--scale',
+    out: '--out',
     prompt: '<prompt>',
     executionProvider: '--execution-provider',
+    host: '--host',
+    port: '--port',
+    'tls-cert': '--tls-cert',
+    'tls-key': '--tls-key',
+    'tls-ca': '--tls-ca',
+    'token-file': '--token-file',
   };
   return flags[field] ?? field;
 }

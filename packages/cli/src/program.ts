@@ -1,16 +1,18 @@
 import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
-import { SERVER_DEFAULTS, type ServeOptions, serve } from '@sjd/grpc-server';
+import { addServeOptions, type ServeFlags, serve, serveOptionsFrom } from '@sjd/grpc-server';
 import { Command, Option } from 'commander';
+import { modelSearchPath, resolveModelDir } from './find-models.js';
 import { type GenerateFlags, runGenerate } from './generate-command.js';
 import { runModels } from './models-command.js';
 import { integerOption, numberOption, windowOption } from './parse-options.js';
 
 /** The `sjd` command line. Sub-commands register their actions here. */
-export function createProgram(): Command {
+export function createProgram(version: string): Command {
   const program = new Command('sjd')
     .description(
       'Speculative Jacobi Decoding: autoregressive text-to-image generation, several tokens per forward pass.',
     )
+    .version(version, '-V, --version', 'print the version of sjd')
     .showHelpAfterError('(run sjd --help for usage)')
     // Throw instead of exiting, in every sub-command too (they inherit it when created).
     .exitOverride();
@@ -77,14 +79,26 @@ export function createProgram(): Command {
       'output PNG (with several images, an index is added)',
       'sjd-output.png',
     )
-    .option('--model <dir>', 'model folder with a manifest.json (default: the shipped model)')
+    .option(
+      '--scale <n>',
+      'upscale the PNG by n whole pixels (4: 64 px → 256 px)',
+      integerOption,
+      1,
+    )
+    .option(
+      '--model <dir|name>',
+      'model folder with a manifest.json, or a name `sjd models` lists (default: the shipped model)',
+    )
     .addOption(
       new Option('--execution-provider <ep>', 'where the model runs')
         .choices(EXECUTION_PROVIDERS)
         .default('cpu'),
     )
     .option('--no-progress', 'no progress bar on stderr')
-    .action((prompt: string, flags: GenerateFlags) => runGenerate(prompt, flags));
+    .option('--json', 'print the summary as one JSON object (statistics included)', false)
+    .action((prompt: string, flags: GenerateFlags, command: Command) =>
+      runGenerate(prompt, flags, typedFlags(command)),
+    );
 
   program
     .command('models')
@@ -94,35 +108,39 @@ export function createProgram(): Command {
       'folders holding model folders, separated by ":" (also SJD_MODEL_PATH)',
       process.env['SJD_MODEL_PATH'] ?? '',
     )
-    .action((flags: { path: string }) => runModels(flags.path.split(':').filter(Boolean)));
-
-  program
-    .command('serve')
-    .description('run the gRPC server until SIGTERM (see docs/grpc.md)')
-    .option('--port <n>', 'TCP port (0 = any free port)', integerOption, 50051)
-    .option('--host <address>', 'address to bind (0.0.0.0 or :: for all)', '127.0.0.1')
-    .option('--model <dirs...>', 'model folder(s), the first is the default (default: shipped)')
-    .option(
-      '--max-concurrent <n>',
-      'generations at once',
-      integerOption,
-      SERVER_DEFAULTS.maxConcurrent,
-    )
-    .option('--max-queue <n>', 'generations waiting', integerOption, SERVER_DEFAULTS.maxQueue)
-    .option(
-      '--shutdown-grace-ms <ms>',
-      'on SIGTERM',
-      integerOption,
-      SERVER_DEFAULTS.shutdownGraceMs,
-    )
-    .option('--threads <n>', "onnxruntime threads (default: onnxruntime's choice)", integerOption)
-    .action(({ model, threads, ...flags }: ServeOptions & { model?: string[]; threads?: number }) =>
-      serve({
-        ...flags,
-        ...(model ? { modelDirs: model } : {}),
-        ...(threads === undefined ? {} : { loadOptions: { threads } }),
-      }),
+    .option('--json', 'print the list as JSON (broken folders with their problem)', false)
+    .action((flags: { path: string; json: boolean }) =>
+      runModels(modelSearchPath(flags.path), flags.json),
     );
 
+  const serveCommand = program
+    .command('serve')
+    .description('run the gRPC server until SIGTERM (see docs/grpc.md)');
+  addServeOptions(serveCommand, {
+    model:
+      'model folder(s) or names `sjd models` lists; the first is the default (default: shipped)',
+  }).action(async (flags: ServeFlags) =>
+    serve(
+      serveOptionsFrom({
+        ...flags,
+        ...(flags.model ? { model: await resolveModelDirs(flags.model) } : {}),
+      }),
+    ),
+  );
+
   return program;
+}
+
+/** The options the user typed on the command line (not defaults or environment). */
+function typedFlags(command: Command): ReadonlySet<string> {
+  return new Set(
+    Object.keys(command.opts()).filter((key) => command.getOptionValueSource(key) === 'cli'),
+  );
+}
+
+async function resolveModelDirs(models: readonly string[]): Promise<string[]> {
+  const searchPath = modelSearchPath();
+  const dirs: string[] = [];
+  for (const model of models) dirs.push((await resolveModelDir(model, searchPath)) ?? model);
+  return dirs;
 }

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,104 @@ describe('sjd models', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/16×16 tokens/);
   });
+
+  it('reports a broken model folder with its problem, and passes over folders without a manifest', async () => {
+    const root = join(scratch, 'models');
+    mkdirSync(join(root, 'broken'), { recursive: true });
+    mkdirSync(join(root, 'not-a-model'), { recursive: true });
+    writeFileSync(join(root, 'broken', 'manifest.json'), '{ "name": ');
+    const { code, stdout, stderr } = await run('models', '--path', root);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\(default\)/);
+    expect(stderr).toMatch(/broken model folder .*broken: .*not valid JSON/);
+    expect(stderr).not.toContain('not-a-model');
+    const json = JSON.parse((await run('models', '--path', root, '--json')).stdout) as {
+      problem?: string;
+    }[];
+    expect(json.filter((row) => row.problem)).toHaveLength(1);
+  });
+});
+
+describe('sjd flags', () => {
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await run('--version');
+    expect(code).toBe(0);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--json prints one JSON summary, --scale upscales, a trailing full stop is fine', async () => {
+    const out = join(scratch, 'scaled.png');
+    const { code, stdout } = await run(
+      'generate',
+      `${CAPTION}.`,
+      '--model',
+      JSON.parse(readFileSync(join(shippedModelDir, 'manifest.json'), 'utf8')).name,
+      '--seed',
+      '2',
+      '--scale',
+      '4',
+      '--json',
+      '--out',
+      out,
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ prompt: CAPTION, seed: 2, images: [out], width: 256 });
+    expect(summary.statistics.tokens).toBe(256);
+    const png = PNG.sync.read(readFileSync(out));
+    expect([png.width, png.height]).toEqual([256, 256]);
+  });
+
+  it('--out with another extension than .png is rejected', async () => {
+    const { code, stderr } = await run('generate', CAPTION, '--out', join(scratch, 'x.jpg'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/invalid --out: expected a file name ending in \.png/);
+  });
+
+  it('warns about flags the method ignores, only when the user typed them', async () => {
+    const out = join(scratch, 'warn.png');
+    const ar = await run(
+      'generate',
+      CAPTION,
+      '--method',
+      'ar',
+      '--window',
+      '8',
+      '--init',
+      'random',
+      '--out',
+      out,
+    );
+    expect(ar.stderr).toContain('--method ar ignores --window and --init');
+    const jacobi = await run('generate', CAPTION, '--method', 'jacobi', '--out', out);
+    expect(jacobi.code).toBe(0);
+    expect(jacobi.stderr).not.toContain('warning');
+    const hot = await run(
+      'generate',
+      CAPTION,
+      '--method',
+      'jacobi',
+      '--temperature',
+      '0.7',
+      '--out',
+      out,
+    );
+    expect(hot.stderr).toMatch(/warning: jacobi decoding is greedy/);
+  });
+
+  it('summarises many files as first … last', async () => {
+    const { code, stdout } = await run(
+      'generate',
+      CAPTION,
+      '--images',
+      '5',
+      '--out',
+      join(scratch, 'n.png'),
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/→ .*n-0\.png … .*n-4\.png \(5 files\)\n$/);
+  });
 });
 
 describe('captions out of reading order', () => {
@@ -129,5 +227,59 @@ describe('captions out of reading order', () => {
     expect(stderr).toContain(
       'prompting with "a small blue square at the top left and a large red circle in the centre"',
     );
+  });
+});
+
+describe('sjd serve', () => {
+  it('offers every flag of the server (one definition), TLS and metrics among them', async () => {
+    const { code, stdout } = await run('serve', '--help');
+    expect(code).toBe(0);
+    for (const flag of [
+      '--tls-cert',
+      '--tls-ca',
+      '--token-file',
+      '--insecure',
+      '--metrics-port',
+      '--max-deadline-ms',
+    ])
+      expect(stdout).toContain(flag);
+  });
+
+  it('refuses plaintext beyond loopback without --insecure: exit 2, naming the flag', async () => {
+    const { code, stderr } = await run('serve', '--host', '0.0.0.0', '--port', '0');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--host/);
+    expect(stderr).toMatch(/insecure/);
+  });
+
+  it('with --insecure serves on every interface, with metrics, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [
+      sjd,
+      'serve',
+      '--insecure',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--model',
+      modelDir,
+    ]);
+    let log = '';
+    const loaded = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes('"models-loaded"')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await loaded;
+    const port = Number(/"event":"metrics-listening","port":(\d+)/.exec(log)![1]);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('sjd_busy_slots');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(log).toMatch(/"event":"listening","host":"0\.0\.0\.0"/);
   });
 });

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { ExecutionProviderError, InvalidArgumentError, ModelLoadError } from '@sjd/backend-node';
 import { CommanderError } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { flagForField } from './parse-options.js';
 import { createProgram } from './program.js';
 
-const program = createProgram();
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+const program = createProgram(version);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

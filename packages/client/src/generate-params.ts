@@ -43,6 +43,7 @@ export interface GenerateParams {
   /** Images to generate (the server caps it, 16 by default). Default 1. */
   readonly images?: number;
   readonly sampling?: SamplingSettings;
+  /** Unset fields take the library's defaults (`DEFAULT_DECODING` of @sjd/core), as on every entry point. */
   readonly decoding?: {
     /** Default `sjd`. */
     readonly method?: DecodingMethod;
@@ -50,7 +51,7 @@ export interface GenerateParams {
     readonly window?: number | 'auto';
     /** Upper bound of an `auto` window. Default 64. */
     readonly maxWindow?: number;
-    /** Default `random`. */
+    /** Default `above-distribution`. */
     readonly init?: DraftInit;
     /** Default `independent`. */
     readonly redraft?: Redraft;
@@ -142,7 +143,7 @@ export function methodName(method: ProtoMethod): DecodingMethod {
 /** The init name for a proto enum value. */
 export function initName(init: ProtoInit): DraftInit {
   const entry = Object.entries(INITS).find(([, value]) => value === init);
-  return (entry?.[0] as DraftInit | undefined) ?? 'random';
+  return (entry?.[0] as DraftInit | undefined) ?? 'above-distribution';
 }
 
 /** The redraft name for a proto enum value. */

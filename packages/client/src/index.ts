@@ -21,6 +21,12 @@ export type {
   SamplingSettings,
 } from './generate-params.js';
 export type { ModelInfo, ModelList } from './model-info.js';
+export {
+  type RetryPolicy,
+  SJD_CHANNEL_OPTIONS,
+  SJD_RETRY_POLICY,
+  sjdServiceConfig,
+} from './service-config.js';
 export { type CallSettings, SjdClient, type SjdClientOptions } from './sjd-client.js';
 export { SjdClientError } from './sjd-client-error.js';
 export { type RpcStatusName, SjdRpcError } from './sjd-rpc-error.js';

@@ -10,6 +10,7 @@ import type { GenerationEvent } from './client-events.js';
 import { type GenerateParams, toGenerateRequest } from './generate-params.js';
 import { GenerationServiceClient, type ListModelsResponse } from './generated/sjd/v1/sjd.js';
 import type { ModelList } from './model-info.js';
+import { SJD_CHANNEL_OPTIONS } from './service-config.js';
 import { SjdClientError } from './sjd-client-error.js';
 import { toGenerationEvent } from './to-generation-event.js';
 import { toRpcError } from './to-rpc-error.js';
@@ -25,7 +26,7 @@ export interface SjdClientOptions {
   readonly target?: string;
   /** Default: insecure (plaintext), as `sjd serve` listens. */
   readonly credentials?: ChannelCredentials;
-  /** Extra grpc-js channel options (they override the round-robin service config). */
+  /** Extra grpc-js channel options (they override {@link SJD_CHANNEL_OPTIONS}: round-robin, retries, keepalive). */
   readonly channelOptions?: ChannelOptions;
 }
 
@@ -36,8 +37,6 @@ export interface CallSettings {
   /** Give up (DEADLINE_EXCEEDED) after this many milliseconds; the server stops too. */
   readonly timeoutMs?: number;
 }
-
-const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 
 /**
  * A thin typed client for `sjd serve` (`sjd.v1.GenerationService`); no model runtime.
@@ -72,10 +71,7 @@ export class SjdClient {
     this.client = new GenerationServiceClient(
       this.target,
       options.credentials ?? credentials.createInsecure(),
-      {
-        'grpc.service_config': ROUND_ROBIN,
-        ...options.channelOptions,
-      },
+      { ...SJD_CHANNEL_OPTIONS, ...options.channelOptions },
     );
   }
 

@@ -100,8 +100,9 @@ async function* decodeImage(
 ): AsyncGenerator<StepOutcome | { tokens: Int32Array; codes: Int32Array }> {
   const started = performance.now();
   const { prompt, unconditionalPrompt, sampling, decoding } = options;
-  const prefixes = [prompt.subarray(0, -1)];
-  if (unconditionalPrompt) prefixes.push(unconditionalPrompt.subarray(0, -1));
+  // Each row opens on its prompt less the last token, which its first block feeds.
+  const prompts = unconditionalPrompt ? [prompt, unconditionalPrompt] : [prompt];
+  const prefixes = prompts.map((p) => p.subarray(0, -1));
   const openStarted = performance.now();
   const session = await provider.openSession(signal ? { prefixes, signal } : { prefixes });
   stats.providerMs += performance.now() - openStarted;
@@ -118,7 +119,7 @@ async function* decodeImage(
       chain,
       random,
       stats,
-      pendingToken: prompt[prompt.length - 1]!,
+      promptEnds: prompts.map((p) => p[p.length - 1]!),
       signal,
     });
     const steps =

@@ -50,6 +50,14 @@ const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string
     /finite/,
   ],
   [
+    'temperature 1e-300 (overflows the logits)',
+    { sampling: { temperature: 1e-300 } },
+    'sampling.temperature',
+    /0 \(greedy\) or at least 0\.000001/,
+  ],
+  ['cfg 1e38', { sampling: { cfgScale: 1e38 } }, 'sampling.cfgScale', /\[-1000, 1000\]/],
+  ['cfg −1e308', { sampling: { cfgScale: -1e308 } }, 'sampling.cfgScale', /\[-1000, 1000\]/],
+  [
     'cfg without unconditional prompt',
     { sampling: { cfgScale: 2 } },
     'unconditionalPrompt',
@@ -99,6 +107,19 @@ const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string
   ['images 0', { images: 0 }, 'images', /\[1, 1000\]/],
   ['no provider', { provider: undefined as never }, 'provider', /LogitsProvider/],
 ];
+
+describe('prompt ids', () => {
+  it('may use a prompt vocabulary larger than the sampled one when the provider states it', async () => {
+    const inner = provider();
+    const wide = Object.assign(Object.create(inner), { promptVocabSize: 50 }) as typeof inner;
+    const result = await generate({ provider: wide, prompt: [42, 1], seed: 1 });
+    expect(result.images[0]!.tokens.length).toBe(4);
+    expect(inner.calls[0]).toEqual({ kind: 'open', prefixes: [[42]] });
+    const error = await generate({ provider: wide, prompt: [50] }).catch((e) => e);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/\[0, 49\]/);
+  });
+});
 
 describe('validation at the public boundary', () => {
   it.each(cases)('%s → InvalidArgumentError on %s', async (_name, patch, field, allowed) => {

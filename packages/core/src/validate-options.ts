@@ -11,6 +11,14 @@ import { randomSeed } from './random/seeded-random.js';
 
 const METHODS = ['ar', 'jacobi', 'sjd'] as const;
 
+/**
+ * The smallest non-zero temperature and the largest |CFG scale|: beyond them the tempered,
+ * guided float32 logits overflow to ±∞ and the step fails mid-stream, so they are refused
+ * here. Below the temperature bound sampling is greedy in all but name: use 0.
+ */
+export const MIN_TEMPERATURE = 1e-6;
+export const MAX_CFG_SCALE = 1000;
+
 /** Checks every option at the public boundary and fills in defaults. */
 export function validateOptions(options: GenerateOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -24,15 +32,21 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
       received: provider,
     });
   }
-  const vocabSize = provider.vocabSize;
+  // Prompt ids live in the model's input vocabulary, which need not be the logits' one.
+  const promptVocabSize = provider.promptVocabSize ?? provider.vocabSize;
   const sampling = { ...DEFAULT_SAMPLING, ...stripUndefined(options.sampling) };
   const decoding = { ...DEFAULT_DECODING, ...stripUndefined(options.decoding) };
 
   const { temperature, topK, topP, cfgScale } = sampling;
-  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
+  if (
+    typeof temperature !== 'number' ||
+    !Number.isFinite(temperature) ||
+    temperature < 0 ||
+    (temperature > 0 && temperature < MIN_TEMPERATURE)
+  ) {
     throw new InvalidArgumentError({
       field: 'sampling.temperature',
-      allowed: 'a finite number ≥ 0',
+      allowed: `a finite number ≥ 0: 0 (greedy) or at least ${MIN_TEMPERATURE}`,
       received: temperature,
     });
   }
@@ -50,10 +64,10 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
       received: topP,
     });
   }
-  if (typeof cfgScale !== 'number' || !Number.isFinite(cfgScale)) {
+  if (typeof cfgScale !== 'number' || !(Math.abs(cfgScale) <= MAX_CFG_SCALE)) {
     throw new InvalidArgumentError({
       field: 'sampling.cfgScale',
-      allowed: 'a finite number (1 disables CFG)',
+      allowed: `a finite number in [-${MAX_CFG_SCALE}, ${MAX_CFG_SCALE}] (1 disables CFG)`,
       received: cfgScale,
     });
   }
@@ -115,7 +129,7 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
   if (!Number.isSafeInteger(seed)) {
     throw new InvalidArgumentError({ field: 'seed', allowed: 'a safe integer', received: seed });
   }
-  const prompt = tokenIds('prompt', options.prompt, vocabSize);
+  const prompt = tokenIds('prompt', options.prompt, promptVocabSize);
   let unconditionalPrompt: Int32Array | null = null;
   if (cfgScale !== 1) {
     if (options.unconditionalPrompt === undefined) {
@@ -125,7 +139,11 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
         received: undefined,
       });
     }
-    unconditionalPrompt = tokenIds('unconditionalPrompt', options.unconditionalPrompt, vocabSize);
+    unconditionalPrompt = tokenIds(
+      'unconditionalPrompt',
+      options.unconditionalPrompt,
+      promptVocabSize,
+    );
   }
   return { prompt, unconditionalPrompt, images, seed, sampling, decoding };
 }

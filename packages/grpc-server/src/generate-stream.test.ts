@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
+import { fromBinary, isFieldSet } from '@bufbuild/protobuf';
+import { FieldDescriptorProtoSchema, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import {
   credentials,
   loadPackageDefinition,
@@ -212,6 +214,44 @@ describe('Generate', () => {
   });
 });
 
+type ReflectionAnswer = {
+  listServicesResponse?: { service: { name: string }[] };
+  fileDescriptorResponse?: { fileDescriptorProto: Buffer[] };
+};
+
+/** Sends server reflection (grpc.reflection.v1) requests on one stream; resolves with the answers. */
+async function reflect(...requests: object[]): Promise<ReflectionAnswer[]> {
+  const require = createRequire(import.meta.url);
+  const protoRoot = require
+    .resolve('@grpc/reflection/package.json')
+    .replace(/package\.json$/, 'build/proto');
+  const definition = loadSync('grpc/reflection/v1/reflection.proto', {
+    includeDirs: [protoRoot],
+  });
+  const grpcPackage = loadPackageDefinition(definition) as unknown as {
+    grpc: {
+      reflection: {
+        v1: { ServerReflection: new (target: string, c: unknown) => ReflectionClient };
+      };
+    };
+  };
+  type ReflectionCall = NodeJS.ReadWriteStream & { write(message: object): boolean; end(): void };
+  type ReflectionClient = { serverReflectionInfo(): ReflectionCall; close(): void };
+  const client = new grpcPackage.grpc.reflection.v1.ServerReflection(
+    `127.0.0.1:${t.port}`,
+    credentials.createInsecure(),
+  );
+  const call = client.serverReflectionInfo();
+  const answers: ReflectionAnswer[] = [];
+  call.on('data', (answer) => answers.push(answer));
+  const ended = new Promise((resolve, reject) => call.on('end', resolve).on('error', reject));
+  for (const request of requests) call.write(request);
+  call.end();
+  await ended;
+  client.close();
+  return answers;
+}
+
 describe('ListModels and reflection', () => {
   it('lists the model with its words and recommended sampling', async () => {
     const list = await t.client.listModels();
@@ -228,39 +268,11 @@ describe('ListModels and reflection', () => {
   });
 
   it('answers server reflection (grpc.reflection.v1) with the services and their descriptors', async () => {
-    const require = createRequire(import.meta.url);
-    const protoRoot = require
-      .resolve('@grpc/reflection/package.json')
-      .replace(/package\.json$/, 'build/proto');
-    const definition = loadSync('grpc/reflection/v1/reflection.proto', {
-      includeDirs: [protoRoot],
-    });
-    const grpcPackage = loadPackageDefinition(definition) as unknown as {
-      grpc: {
-        reflection: {
-          v1: { ServerReflection: new (target: string, c: unknown) => ReflectionClient };
-        };
-      };
-    };
-    type ReflectionCall = NodeJS.ReadWriteStream & { write(message: object): boolean; end(): void };
-    type ReflectionClient = { serverReflectionInfo(): ReflectionCall; close(): void };
-    const client = new grpcPackage.grpc.reflection.v1.ServerReflection(
-      `127.0.0.1:${t.port}`,
-      credentials.createInsecure(),
+    const answers = await reflect(
+      { listServices: '*' },
+      { fileContainingSymbol: 'sjd.v1.GenerationService' },
+      { fileContainingSymbol: 'grpc.health.v1.Health' },
     );
-    const call = client.serverReflectionInfo();
-    const answers: {
-      listServicesResponse?: { service: { name: string }[] };
-      fileDescriptorResponse?: { fileDescriptorProto: Buffer[] };
-    }[] = [];
-    call.on('data', (answer) => answers.push(answer));
-    const ended = new Promise((resolve, reject) => call.on('end', resolve).on('error', reject));
-    call.write({ listServices: '*' });
-    call.write({ fileContainingSymbol: 'sjd.v1.GenerationService' });
-    call.write({ fileContainingSymbol: 'grpc.health.v1.Health' });
-    call.end();
-    await ended;
-    client.close();
     const names = answers[0]?.listServicesResponse?.service.map((s) => s.name);
     expect(names).toEqual(
       expect.arrayContaining(['sjd.v1.GenerationService', 'grpc.health.v1.Health']),
@@ -270,6 +282,40 @@ describe('ListModels and reflection', () => {
       Buffer.concat(answers[1]!.fileDescriptorResponse!.fileDescriptorProto).toString('latin1'),
     ).toContain('GenerateRequest');
     expect(answers[2]?.fileDescriptorResponse?.fileDescriptorProto.length).toBeGreaterThan(0);
+  });
+
+  it('keeps proto3 optional: no synthetic oneof appears as a real one', async () => {
+    const [answer] = await reflect({ fileContainingSymbol: 'sjd.v1.GenerateRequest' });
+    const files = answer!.fileDescriptorResponse!.fileDescriptorProto.map((bytes) =>
+      fromBinary(FileDescriptorProtoSchema, bytes),
+    );
+    const sjd = files.find((f) => f.name === 'sjd/v1/sjd.proto')!;
+    const optional = sjd.messageType.flatMap((m) =>
+      m.field.filter((f) => f.proto3Optional).map((f) => `${m.name}.${f.name}`),
+    );
+    expect(optional.sort()).toEqual(
+      [
+        'SamplingSettings.temperature',
+        'SamplingSettings.top_k',
+        'SamplingSettings.top_p',
+        'SamplingSettings.cfg_scale',
+        'DecodingSettings.window',
+        'DecodingSettings.max_window',
+        'GenerateRequest.seed',
+        'GenerateRequest.images',
+      ].sort(),
+    );
+    // Every oneof but GenerateResponse.event is the synthetic one of an optional field.
+    for (const message of sjd.messageType) {
+      message.oneofDecl.forEach((oneof, index) => {
+        const members = message.field.filter(
+          (f) =>
+            isFieldSet(f, FieldDescriptorProtoSchema.field.oneofIndex) && f.oneofIndex === index,
+        );
+        if (oneof.name === 'event') return;
+        expect(members.map((f) => f.proto3Optional)).toEqual([true]);
+      });
+    }
   });
 });
 
@@ -311,6 +357,17 @@ describe('logs', () => {
     jsonLineLogger(out)(record);
     const lines = chunks.join('').split('\n');
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[0]!)).toEqual(record);
+    expect(JSON.parse(lines[0]!)).toEqual({ level: 'info', ...record });
+    const refused = { ...record, outcome: 'RESOURCE_EXHAUSTED' };
+    const failed = { ...record, outcome: 'INTERNAL', message: 'x'.repeat(10) };
+    jsonLineLogger(out)(refused);
+    jsonLineLogger(out)(failed);
+    const [warn, error] = chunks
+      .join('')
+      .split('\n')
+      .slice(2, 4)
+      .map((line) => JSON.parse(line));
+    expect(warn).toEqual({ level: 'warn', ...refused });
+    expect(error).toEqual({ level: 'error', ...failed });
   });
 });

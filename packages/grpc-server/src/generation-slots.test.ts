@@ -43,4 +43,19 @@ describe('GenerationSlots', () => {
     release();
     expect(slots.active).toBe(0);
   });
+
+  it('close() refuses the waiting and every later caller, running ones keep their slots', async () => {
+    const slots = new GenerationSlots(1, 4);
+    const running = await slots.acquire(signal());
+    const waiting = [slots.acquire(signal()), slots.acquire(signal())];
+    const reason = new RpcError({ code: 14, message: 'stopping' });
+    slots.close(reason);
+    for (const result of await Promise.allSettled(waiting)) {
+      expect(result).toEqual({ status: 'rejected', reason });
+    }
+    await expect(slots.acquire(signal())).rejects.toBe(reason);
+    expect([slots.active, slots.queued]).toEqual([1, 0]);
+    running();
+    expect(slots.active).toBe(0);
+  });
 });

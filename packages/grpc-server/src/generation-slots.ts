@@ -3,6 +3,7 @@ import { RpcError } from './rpc-error.js';
 
 interface Waiter {
   readonly grant: (release: () => void) => void;
+  readonly refuse: (reason: unknown) => void;
 }
 
 /**
@@ -13,6 +14,7 @@ interface Waiter {
 export class GenerationSlots {
   private running = 0;
   private readonly waiting: Waiter[] = [];
+  private closedWith: RpcError | undefined;
 
   constructor(
     readonly maxConcurrent: number,
@@ -36,6 +38,7 @@ export class GenerationSlots {
    */
   acquire(signal: AbortSignal): Promise<() => void> {
     signal.throwIfAborted();
+    if (this.closedWith) return Promise.reject(this.closedWith);
     if (this.running < this.maxConcurrent) {
       this.running++;
       return Promise.resolve(this.releaser());
@@ -54,6 +57,10 @@ export class GenerationSlots {
           signal.removeEventListener('abort', onAbort);
           resolve(release);
         },
+        refuse: (reason) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(reason);
+        },
       };
       const onAbort = () => {
         const index = this.waiting.indexOf(waiter);
@@ -63,6 +70,15 @@ export class GenerationSlots {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
     });
+  }
+
+  /**
+   * Refuses every waiting generation and every later {@link acquire} with `reason` (on
+   * shutdown: so queued clients retry elsewhere at once); running ones keep their slots.
+   */
+  close(reason: RpcError): void {
+    this.closedWith = reason;
+    for (const waiter of this.waiting.splice(0)) waiter.refuse(reason);
   }
 
   private releaser(): () => void {

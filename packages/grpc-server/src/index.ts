@@ -9,6 +9,7 @@ export type { ImageModel } from './image-model.js';
 export { loadModelFolders } from './load-model-folders.js';
 export { RpcError, type RpcStatusName } from './rpc-error.js';
 export { type ServeOptions, serve } from './serve.js';
+export { addServeOptions, type ServeFlags, serveOptionsFrom } from './serve-command.js';
 export {
   jsonLineLogger,
   type LifecycleLogRecord,
@@ -16,5 +17,5 @@ export {
   type ServerLogger,
   type ServerLogRecord,
 } from './server-log.js';
-export { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
+export { SERVER_DEFAULTS, type ServerTlsOptions, type SjdServerOptions } from './server-options.js';
 export { GENERATION_SERVICE_NAME, SjdGrpcServer } from './sjd-grpc-server.js';

@@ -1,48 +1,31 @@
 #!/usr/bin/env node
 /**
  * `pnpm --filter @sjd/grpc-server serve -- --port 50051`: the server without the `sjd`
- * command line (which offers the same as `sjd serve`). Exit 0 after a graceful stop,
- * 2 for a bad flag, 3 if the model cannot be loaded.
+ * command line; the flags are `sjd serve`'s (serve-command.ts). Exit 0 after a graceful
+ * stop, 2 for a bad flag, 3 if the model cannot be loaded.
  */
-import { parseArgs } from 'node:util';
 import { InvalidArgumentError, ModelLoadError } from '@sjd/backend-node';
+import { Command, CommanderError } from 'commander';
 import { serve } from './serve.js';
-import { SERVER_DEFAULTS } from './server-options.js';
+import { addServeOptions, type ServeFlags, serveOptionsFrom } from './serve-command.js';
 
+const program = addServeOptions(new Command('sjd-grpc-server'))
+  .description('run the SJD gRPC server until SIGTERM (see docs/grpc.md)')
+  .exitOverride()
+  .action((flags: ServeFlags) => serve(serveOptionsFrom(flags)));
 try {
-  const { values } = parseArgs({
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '50051' },
-      model: { type: 'string', multiple: true },
-      'max-concurrent': { type: 'string', default: String(SERVER_DEFAULTS.maxConcurrent) },
-      'max-queue': { type: 'string', default: String(SERVER_DEFAULTS.maxQueue) },
-      'shutdown-grace-ms': { type: 'string', default: String(SERVER_DEFAULTS.shutdownGraceMs) },
-      threads: { type: 'string' },
-    },
-  });
-  await serve({
-    host: values.host,
-    port: Number(values.port),
-    ...(values.model ? { modelDirs: values.model } : {}),
-    maxConcurrent: Number(values['max-concurrent']),
-    maxQueue: Number(values['max-queue']),
-    shutdownGraceMs: Number(values['shutdown-grace-ms']),
-    ...(values.threads === undefined ? {} : { loadOptions: { threads: Number(values.threads) } }),
-  });
+  await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(
-    `sjd-grpc-server: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exitCode = ModelLoadError.isInstance(error)
-    ? 3
-    : InvalidArgumentError.isInstance(error) || isParseError(error)
-      ? 2
-      : 1;
-}
-
-function isParseError(error: unknown): boolean {
-  return (
-    error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
-  );
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2; // commander printed the message
+  } else {
+    process.stderr.write(
+      `sjd-grpc-server: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = ModelLoadError.isInstance(error)
+      ? 3
+      : InvalidArgumentError.isInstance(error)
+        ? 2
+        : 1;
+  }
 }

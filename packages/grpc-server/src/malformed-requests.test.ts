@@ -150,3 +150,26 @@ describe('malformed requests', () => {
     expect(t.server.activeGenerations).toBe(0);
   });
 });
+
+describe('malformed ListModels requests', () => {
+  it('bytes that are no ListModelsRequest → INVALID_ARGUMENT naming the request', async () => {
+    const definition = {
+      listModels: {
+        ...GenerationServiceService.listModels,
+        requestSerialize: (bytes: Buffer) => bytes,
+      },
+    };
+    const Raw = makeGenericClientConstructor(definition, 'Raw');
+    const client = new Raw(t.address, credentials.createInsecure()) as unknown as {
+      listModels(bytes: Buffer, callback: (error: ServiceError | null) => void): void;
+      close(): void;
+    };
+    const error = await new Promise<ServiceError | null>((resolve) =>
+      client.listModels(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), resolve),
+    );
+    client.close();
+    expect(error?.code).toBe(3);
+    expect(error?.metadata.get('sjd-field')).toEqual(['request']);
+    expect(t.requests().at(-1)).toMatchObject({ outcome: 'INVALID_ARGUMENT', field: 'request' });
+  });
+});

@@ -1,11 +1,19 @@
-import type { DecodingMethod, DraftInit, Redraft } from '@sjd/backend-node';
+import {
+  DEFAULT_DECODING,
+  type DecodingMethod,
+  type DraftInit,
+  type Redraft,
+} from '@sjd/backend-node';
 import {
   DraftInit as ProtoInit,
   DecodingMethod as ProtoMethod,
   Redraft as ProtoRedraft,
 } from './generated/sjd/v1/sjd.js';
 
-/** A proto enum and the core's names for its values; `UNSPECIFIED` (0) means the default. */
+/**
+ * A proto enum and the core's names for its values; `UNSPECIFIED` (0) means the library's
+ * default (`DEFAULT_DECODING` of @sjd/core), so every entry point defaults alike.
+ */
 export interface EnumMapping<T extends string> {
   /** The core value for a proto number, `undefined` for a number the contract does not define. */
   fromProto(value: number): T | undefined;
@@ -36,7 +44,7 @@ export const METHOD = mapping<DecodingMethod>(
     [ProtoMethod.DECODING_METHOD_JACOBI, 'jacobi'],
     [ProtoMethod.DECODING_METHOD_SJD, 'sjd'],
   ],
-  'sjd',
+  DEFAULT_DECODING.method,
 );
 
 export const INIT = mapping<DraftInit>(
@@ -48,7 +56,7 @@ export const INIT = mapping<DraftInit>(
     [ProtoInit.DRAFT_INIT_ABOVE_DISTRIBUTION, 'above-distribution'],
     [ProtoInit.DRAFT_INIT_CONTEXT_FREQUENCY, 'context-frequency'],
   ],
-  'random',
+  DEFAULT_DECODING.init,
 );
 
 export const REDRAFT = mapping<Redraft>(
@@ -57,5 +65,5 @@ export const REDRAFT = mapping<Redraft>(
     [ProtoRedraft.REDRAFT_INDEPENDENT, 'independent'],
     [ProtoRedraft.REDRAFT_COUPLED, 'coupled'],
   ],
-  'independent',
+  DEFAULT_DECODING.redraft,
 );

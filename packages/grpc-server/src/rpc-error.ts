@@ -3,6 +3,13 @@ import { SjdError } from '@sjd/backend-node';
 
 const name = 'SjdRpcError';
 
+/**
+ * The most bytes a status message may take once percent-encoded into the `grpc-message`
+ * header, and the most bytes of `allowed`: far below the 8 KB of metadata common clients
+ * accept, so an error about huge input still reaches the caller (and the log) whole.
+ */
+export const MAX_DETAILS_BYTES = 2048;
+
 /** The gRPC status codes the server reports on purpose, by name. */
 export type RpcStatusName = keyof typeof status;
 
@@ -24,10 +31,11 @@ export class RpcError extends SjdError {
     allowed?: string;
     cause?: unknown;
   }) {
-    super({ name, message: options.message, cause: options.cause });
+    super({ name, message: capText(options.message, MAX_DETAILS_BYTES), cause: options.cause });
     this.code = options.code;
-    this.field = options.field;
-    this.allowed = options.allowed;
+    this.field = options.field === undefined ? undefined : capText(options.field, 256);
+    this.allowed =
+      options.allowed === undefined ? undefined : capText(options.allowed, MAX_DETAILS_BYTES);
   }
 
   /** The status name, e.g. `INVALID_ARGUMENT`. */
@@ -49,4 +57,29 @@ export class RpcError extends SjdError {
   static override isInstance(error: unknown): error is RpcError {
     return SjdError.isInstance(error) && error.name === name;
   }
+}
+
+/**
+ * `text` cut so that its percent-encoded UTF-8 (how gRPC sends a status message) fits in
+ * `maxBytes`, ending with how much was left out. Text that fits is returned as it is.
+ */
+export function capText(text: string, maxBytes: number): string {
+  if (encodedBytes(text) <= maxBytes) return text;
+  const room = maxBytes - 64; // for the note
+  let used = 0;
+  let end = 0;
+  for (const char of text) {
+    const bytes = encodedBytes(char);
+    if (used + bytes > room) break;
+    used += bytes;
+    end += char.length;
+  }
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/** Bytes of `text` as UTF-8 with every byte outside printable ASCII percent-encoded. */
+function encodedBytes(text: string): number {
+  let bytes = 0;
+  for (const byte of Buffer.from(text, 'utf8')) bytes += byte >= 0x20 && byte <= 0x7e ? 1 : 3;
+  return bytes;
 }

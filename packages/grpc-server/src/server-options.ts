@@ -3,6 +3,16 @@ import type { LoadModelOptions } from '@sjd/backend-node';
 import type { ImageModel } from './image-model.js';
 import type { ServerLogger } from './server-log.js';
 
+/** TLS for the server: PEM certificate chain and key; with `clientCa`, mutual TLS. */
+export interface ServerTlsOptions {
+  /** The server's certificate chain (PEM). */
+  readonly certChain: Buffer;
+  /** The server's private key (PEM). */
+  readonly privateKey: Buffer;
+  /** CA certificates (PEM) that client certificates must chain to; set: every client needs one. */
+  readonly clientCa?: Buffer;
+}
+
 /** How an {@link SjdGrpcServer} runs. Every field is optional. */
 export interface SjdServerOptions {
   /**
@@ -26,6 +36,49 @@ export interface SjdServerOptions {
   readonly maxImagesPerRequest?: number;
   /** Milliseconds running streams get to finish on shutdown before they are cancelled. Default 10 000. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Milliseconds between the server's keepalive pings on a connection; one not answered
+   * within `keepaliveTimeoutMs` closes the connection. This also closes connections whose
+   * HTTP/2 session is wedged (e.g. after a request header over 64 KB, which Node answers
+   * with GOAWAY without ever closing the socket). Default 30 000.
+   */
+  readonly keepaliveMs?: number;
+  /** Milliseconds to wait for a keepalive ping's answer. Default 10 000. */
+  readonly keepaliveTimeoutMs?: number;
+  /**
+   * A connection without a call for this many milliseconds is closed, including one that
+   * never sends a byte. Default 300 000.
+   */
+  readonly maxConnectionIdleMs?: number;
+  /**
+   * Connections older than this are asked to go away (calls in flight get
+   * `shutdownGraceMs` to finish), so clients rebalance. Default: no limit (0).
+   */
+  readonly maxConnectionAgeMs?: number;
+  /**
+   * The longest a Generate call may run, in milliseconds: a call asking for a later
+   * deadline (or none) ends with DEADLINE_EXCEEDED at this one. Default 600 000.
+   */
+  readonly maxDeadlineMs?: number;
+  /** Calls one connection may have open at once. Default 100. */
+  readonly maxConcurrentStreams?: number;
+  /** Serve over TLS (mutual TLS with `clientCa`). Default: plaintext, loopback only. */
+  readonly tls?: ServerTlsOptions;
+  /**
+   * A bearer token every call must carry (`authorization: Bearer <token>`); others end
+   * with UNAUTHENTICATED. Health checks need none. Default: no token.
+   */
+  readonly authToken?: string;
+  /**
+   * Allow plaintext on an address other than loopback. Without TLS, `listen` refuses
+   * any other address unless this is set. Default false.
+   */
+  readonly insecure?: boolean;
+  /**
+   * Serve Prometheus metrics (`GET /metrics`) over HTTP on this port (0: any free one) and
+   * host (default `127.0.0.1`), from {@link SjdGrpcServer.listen} on. Default: not served.
+   */
+  readonly metrics?: { readonly port: number; readonly host?: string };
   /** Where log records go. Default: one JSON line per record on stderr. */
   readonly log?: ServerLogger;
   /** Extra grpc-js server options (`grpc.max_receive_message_length`, keepalive, …). */
@@ -38,4 +91,10 @@ export const SERVER_DEFAULTS = {
   maxQueue: 32,
   maxImagesPerRequest: 16,
   shutdownGraceMs: 10_000,
+  keepaliveMs: 30_000,
+  keepaliveTimeoutMs: 10_000,
+  maxConnectionIdleMs: 300_000,
+  maxConnectionAgeMs: 0,
+  maxConcurrentStreams: 100,
+  maxDeadlineMs: 600_000,
 } as const;

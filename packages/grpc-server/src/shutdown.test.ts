@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { type GenerationEvent, SjdClient, type SjdRpcError } from '@sjd/client';
 import { describe, expect, it } from 'vitest';
 import type { ServerLogRecord } from './server-log.js';
-import { CAPTION, CHEAP, collect, failure, testModelDir } from './test-support/test-server.js';
+import {
+  CAPTION,
+  CHEAP,
+  collect,
+  failure,
+  loadTestModel,
+  startTestServer,
+  testModelDir,
+} from './test-support/test-server.js';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -110,6 +118,42 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('shutdown with a queue', () => {
+  it('refuses queued calls at once (UNAVAILABLE) while the running one finishes', async () => {
+    const model = await loadTestModel();
+    const t = await startTestServer({ models: [model], maxConcurrent: 1 });
+    try {
+      let firstBlock: () => void = () => {};
+      const started = new Promise<void>((resolve) => (firstBlock = resolve));
+      let runningDone = false;
+      const running = firstBlockThenRest(
+        t.client.generate({ prompt: CAPTION, images: 4, decoding: { method: 'ar' } }),
+        firstBlock,
+      ).finally(() => (runningDone = true));
+      await started;
+      const queued = [1, 2].map(() =>
+        failure(() => collect(t.client.generate({ prompt: CAPTION, ...CHEAP }))).then((error) => ({
+          error: error as SjdRpcError,
+          whileRunning: !runningDone,
+        })),
+      );
+      await expect.poll(() => t.server.queuedGenerations).toBe(2);
+      const stopped = t.server.shutdown(60_000);
+      for (const { error, whileRunning } of await Promise.all(queued)) {
+        expect(error.status).toBe('UNAVAILABLE');
+        expect(error.details).toMatch(/shutting down/);
+        expect(whileRunning).toBe(true);
+      }
+      expect((await running).at(-1)?.type).toBe('generation-done');
+      await stopped;
+      expect(t.requests().map((r) => r.outcome)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'OK']);
+    } finally {
+      await t.close();
+      await model.release();
+    }
+  });
+});
+
 describe('pnpm serve', () => {
   it('exits 3 naming the file when the model cannot be loaded', async () => {
     const server = new ServerProcess('--model', '/nonexistent/model');
@@ -137,6 +181,22 @@ describe('pnpm serve', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('exits 2 naming the host when asked for plaintext beyond loopback', async () => {
+    const child = spawn(process.execPath, [main, '--host', '0.0.0.0', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Invalid host/);
+  });
+
+  it('exits 2 for --tls-cert without --tls-key', async () => {
+    const server = new ServerProcess('--model', testModelDir, '--tls-cert', main);
+    expect(await server.exited).toBe(2);
   });
 
   it('exits 2 for a bad flag value', async () => {

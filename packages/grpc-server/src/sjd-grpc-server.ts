@@ -1,20 +1,30 @@
-import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
+import type { Server as HttpServer } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { type ChannelOptions, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { InvalidArgumentError } from '@sjd/backend-node';
 import { shippedModelDir } from '@sjd/shapes';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
-import { handleGenerate } from './generate-handler.js';
-import { descriptorSetBase64 } from './generated/descriptor-set.js';
-import { type GenerationServiceServer, GenerationServiceService } from './generated/sjd/v1/sjd.js';
+import type { Registry } from 'prom-client';
+import { bearerTokenInterceptor } from './bearer-token-interceptor.js';
+import { generateResponses } from './generate-responses.js';
+import {
+  type GenerateRequest,
+  type GenerationServiceServer,
+  GenerationServiceService,
+  type ListModelsRequest,
+} from './generated/sjd/v1/sjd.js';
 import { GenerationSlots } from './generation-slots.js';
 import type { ImageModel } from './image-model.js';
 import { loadModelFolders } from './load-model-folders.js';
 import { ModelRegistry } from './model-registry.js';
+import { contractDescriptors } from './reflection-descriptors.js';
+import { type RpcContext, streamingMethod, unaryMethod } from './rpc-adapter.js';
 import { RpcError } from './rpc-error.js';
 import { jsonLineLogger, type ServerLogger } from './server-log.js';
-import { SERVER_DEFAULTS, type SjdServerOptions } from './server-options.js';
-import { tolerantDeserializer } from './tolerant-deserializer.js';
+import { ServerMetrics } from './server-metrics.js';
+import { SERVER_DEFAULTS, type ServerTlsOptions, type SjdServerOptions } from './server-options.js';
+import { assertDecoded, tolerantDeserializer } from './tolerant-deserializer.js';
 
 /** How long shutdown waits for connections to close by themselves once every generation is done. */
 const FLUSH_MS = 1000;
@@ -39,8 +49,12 @@ export class SjdGrpcServer {
   private readonly registry = new ModelRegistry();
   private readonly slots: GenerationSlots;
   private readonly log: ServerLogger;
+  private readonly metrics: ServerMetrics;
+  private metricsServer: HttpServer | undefined;
+  private boundMetricsPort: number | undefined;
   private readonly maxImages: number;
   private readonly graceMs: number;
+  private readonly maxDeadlineMs: number;
   private readonly controllers = new Set<AbortController>();
   private readonly inFlight = new Set<Promise<void>>();
   private ownedModels: readonly ImageModel[] = [];
@@ -65,24 +79,59 @@ export class SjdGrpcServer {
       options.shutdownGraceMs ?? SERVER_DEFAULTS.shutdownGraceMs,
       0,
     );
+    this.maxDeadlineMs = positiveInteger(
+      'maxDeadlineMs',
+      options.maxDeadlineMs ?? SERVER_DEFAULTS.maxDeadlineMs,
+      1,
+    );
     this.slots = new GenerationSlots(maxConcurrent, maxQueue);
-    this.log = options.log ?? jsonLineLogger();
-    this.server = new Server(options.channelOptions);
+    this.metrics = new ServerMetrics(this.slots);
+    const log = options.log ?? jsonLineLogger();
+    // Every record also feeds the metrics: one place sees each call's outcome.
+    this.log = (record) => {
+      this.metrics.observe(record);
+      log(record);
+    };
+    const interceptors =
+      options.authToken === undefined
+        ? []
+        : [
+            bearerTokenInterceptor(options.authToken, (method, peer) =>
+              this.log({
+                kind: 'request',
+                time: new Date().toISOString(),
+                method,
+                peer,
+                outcome: 'UNAUTHENTICATED',
+                totalMs: 0,
+              }),
+            ),
+          ];
+    this.server = new Server({
+      ...connectionOptions(options, this.graceMs),
+      ...options.channelOptions,
+      interceptors,
+    });
     this.health = new HealthImplementation({
       '': 'NOT_SERVING',
       [GENERATION_SERVICE_NAME]: 'NOT_SERVING',
     });
     this.health.addToServer(this.server);
-    const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
     // Reflection indexes the files of message types; the health request type brings health.proto.
     const healthFile = { 'grpc.health.v1.HealthCheckRequest': healthService['Check']!.requestType };
-    new ReflectionService({ ...descriptors, ...healthFile }).addToServer(this.server);
+    new ReflectionService({ ...contractDescriptors(), ...healthFile }).addToServer(this.server);
+    // Undecodable bytes reach the handlers, which answer INVALID_ARGUMENT (not INTERNAL).
     const service = {
-      ...GenerationServiceService,
       generate: {
         ...GenerationServiceService.generate,
         requestDeserialize: tolerantDeserializer(
           GenerationServiceService.generate.requestDeserialize,
+        ),
+      },
+      listModels: {
+        ...GenerationServiceService.listModels,
+        requestDeserialize: tolerantDeserializer(
+          GenerationServiceService.listModels.requestDeserialize,
         ),
       },
     };
@@ -96,9 +145,17 @@ export class SjdGrpcServer {
    */
   async listen(address: { host?: string; port?: number } = {}): Promise<number> {
     const host = address.host ?? '127.0.0.1';
+    if (!this.options.tls && !this.options.insecure && !isLoopback(host)) {
+      throw new InvalidArgumentError({
+        field: 'host',
+        allowed:
+          'a loopback address (127.0.0.1, ::1, localhost) unless TLS is configured (tls) or plaintext is allowed explicitly (insecure)',
+        received: host,
+      });
+    }
     const target = `${host.includes(':') ? `[${host}]` : host}:${address.port ?? 0}`;
     const port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(target, ServerCredentials.createInsecure(), (error, bound) =>
+      this.server.bindAsync(target, serverCredentials(this.options.tls), (error, bound) =>
         error
           ? reject(
               new InvalidArgumentError({
@@ -111,7 +168,36 @@ export class SjdGrpcServer {
           : resolve(bound),
       ),
     );
-    this.log({ kind: 'server', time: new Date().toISOString(), event: 'listening', host, port });
+    this.log({
+      kind: 'server',
+      time: new Date().toISOString(),
+      event: 'listening',
+      host,
+      port,
+      tls: this.options.tls ? (this.options.tls.clientCa ? 'mutual' : 'server') : 'none',
+      token: this.options.authToken !== undefined,
+    });
+    if (this.options.metrics && !this.metricsServer) {
+      const { host: metricsHost = '127.0.0.1', port: wanted } = this.options.metrics;
+      const { port: metricsPort, server } = await this.metrics
+        .serve(metricsHost, wanted)
+        .catch((error: unknown) => {
+          throw new InvalidArgumentError({
+            field: 'metrics.port',
+            allowed: `a free TCP port on ${metricsHost} (0: any)`,
+            received: wanted,
+            message: `Cannot serve metrics on ${metricsHost}:${wanted}: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        });
+      this.metricsServer = server;
+      this.boundMetricsPort = metricsPort;
+      this.log({
+        kind: 'server',
+        time: new Date().toISOString(),
+        event: 'metrics-listening',
+        port: metricsPort,
+      });
+    }
     this.loading ??= this.loadModels();
     this.loading.catch(() => {});
     return port;
@@ -126,6 +212,16 @@ export class SjdGrpcServer {
   /** Generations decoding now. */
   get activeGenerations(): number {
     return this.slots.active;
+  }
+
+  /** The port `GET /metrics` is served on (after {@link listen}, if the `metrics` option is set). */
+  get metricsPort(): number | undefined {
+    return this.boundMetricsPort;
+  }
+
+  /** The Prometheus registry with the server's metrics (see {@link ServerMetrics}). */
+  get metricsRegistry(): Registry {
+    return this.metrics.registry;
   }
 
   /** Generations waiting for a slot now. */
@@ -160,6 +256,8 @@ export class SjdGrpcServer {
       queued: this.slots.queued,
       graceMs,
     });
+    // Queued calls are refused now, so their clients retry on another replica at once.
+    this.slots.close(shuttingDown());
     // Refuses new calls; resolves once every connection has closed by itself.
     const closed = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     let timer: NodeJS.Timeout | undefined;
@@ -174,10 +272,7 @@ export class SjdGrpcServer {
         event: 'grace-expired',
         cancelling: this.controllers.size,
       });
-      const reason = new RpcError({
-        code: status.UNAVAILABLE,
-        message: 'The server is shutting down; retry on another replica.',
-      });
+      const reason = shuttingDown();
       for (const controller of this.controllers) controller.abort(reason);
       await Promise.allSettled([...this.inFlight]);
     }
@@ -189,6 +284,13 @@ export class SjdGrpcServer {
     await this.loading?.catch(() => {});
     await Promise.allSettled(this.ownedModels.map((m) => m.release?.()));
     this.log({ kind: 'server', time: new Date().toISOString(), event: 'stopped' });
+    const metricsServer = this.metricsServer;
+    if (metricsServer) {
+      await new Promise<void>((resolve) => {
+        metricsServer.close(() => resolve());
+        metricsServer.closeAllConnections();
+      });
+    }
   }
 
   private async loadModels(): Promise<void> {
@@ -226,54 +328,83 @@ export class SjdGrpcServer {
     });
   }
 
+  /** The two methods: their domains behind the one transport adapter. */
   private handlers(): GenerationServiceServer {
     const server = this;
-    const context = {
-      models: this.registry,
-      slots: this.slots,
-      maxImages: this.maxImages,
+    const rpc: RpcContext = {
       log: this.log,
+      maxDeadlineMs: this.maxDeadlineMs,
       get stopping() {
         return server.stopping;
       },
-      track: (controller: AbortController) => {
+      track: (controller) => {
         this.controllers.add(controller);
         return () => this.controllers.delete(controller);
       },
     };
+    const generation = { models: this.registry, slots: this.slots, maxImages: this.maxImages };
+    const generate = streamingMethod(
+      rpc,
+      (request: GenerateRequest, scope) => generateResponses(request, generation, scope),
+      { refuseWhileStopping: true },
+    );
+    const listModels = unaryMethod(rpc, async (request: ListModelsRequest) => {
+      assertDecoded(request, 'sjd.v1.ListModelsRequest');
+      this.registry.resolve('');
+      return this.registry.describe();
+    });
     return {
       generate: (call) => {
-        const done = handleGenerate(call, context).catch(() => {});
+        const done = generate(call);
         this.inFlight.add(done);
         void done.finally(() => this.inFlight.delete(done));
       },
-      listModels: (call, callback) => {
-        const received = performance.now();
-        let outcome = 'OK';
-        let message: string | undefined;
-        try {
-          this.registry.resolve('');
-          callback(null, this.registry.describe());
-        } catch (error) {
-          const failure = RpcError.isInstance(error)
-            ? error
-            : new RpcError({ code: status.INTERNAL, message: String(error) });
-          outcome = failure.statusName;
-          message = failure.message;
-          callback(failure.toServiceError());
-        }
-        this.log({
-          kind: 'request',
-          time: new Date().toISOString(),
-          method: call.getPath(),
-          peer: call.getPeer(),
-          outcome,
-          ...(message === undefined ? {} : { message }),
-          totalMs: Math.round((performance.now() - received) * 10) / 10,
-        });
-      },
+      listModels: (call, callback) => void listModels(call, callback),
     };
   }
+}
+
+function serverCredentials(tls: ServerTlsOptions | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    tls.clientCa ?? null,
+    [{ cert_chain: tls.certChain, private_key: tls.privateKey }],
+    tls.clientCa !== undefined,
+  );
+}
+
+/** Whether binding `host` stays on this machine. */
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    (isIPv4(bare) && bare.startsWith('127.')) ||
+    (bare.startsWith('::ffff:') && bare.slice(7).startsWith('127.') && isIPv4(bare.slice(7)))
+  );
+}
+
+function shuttingDown(): RpcError {
+  return new RpcError({
+    code: status.UNAVAILABLE,
+    message: 'The server is shutting down; retry on another replica.',
+  });
+}
+
+/** grpc-js server options for keepalive, idle and age limits and streams per connection. */
+function connectionOptions(options: SjdServerOptions, graceMs: number): ChannelOptions {
+  const setting = (field: keyof typeof SERVER_DEFAULTS, min: number) =>
+    positiveInteger(field, options[field] ?? SERVER_DEFAULTS[field], min);
+  const maxAge = setting('maxConnectionAgeMs', 0);
+  return {
+    'grpc.keepalive_time_ms': setting('keepaliveMs', 1),
+    'grpc.keepalive_timeout_ms': setting('keepaliveTimeoutMs', 1),
+    'grpc.max_connection_idle_ms': setting('maxConnectionIdleMs', 1),
+    'grpc.max_concurrent_streams': setting('maxConcurrentStreams', 1),
+    ...(maxAge > 0
+      ? { 'grpc.max_connection_age_ms': maxAge, 'grpc.max_connection_age_grace_ms': graceMs }
+      : {}),
+  };
 }
 
 function positiveInteger(field: string, value: number, min: number): number {

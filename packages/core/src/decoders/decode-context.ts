@@ -23,7 +23,10 @@ export interface StepOutcome {
  *
  * Cache discipline: the session holds every committed token except the last one (the
  * "pending" token), which is fed first in the next block. After a forward pass the decoder
- * keeps the pending token plus the accepted drafts and drops the rest.
+ * keeps the pending token plus the accepted drafts and drops the rest. Before the first
+ * image token each row's pending token is that row's own last prompt token (the
+ * conditional and unconditional prompts may end differently); from then on every row is fed
+ * the same committed image tokens, each row in a block of its own.
  */
 export class DecodeContext {
   readonly layout: ImageLayout;
@@ -36,9 +39,11 @@ export class DecodeContext {
   readonly committed: Int32Array;
   /** Number of committed image tokens. */
   count = 0;
-  /** Last committed token, not yet in the session. */
+  /** Last committed token, not yet in the session (row 0's last prompt token before the first). */
   pending: number;
   private readonly session: LogitsSession;
+  /** Each row's last prompt token until the first image token is committed, then null. */
+  private promptEnds: readonly number[] | null;
 
   constructor(options: {
     session: LogitsSession;
@@ -47,7 +52,8 @@ export class DecodeContext {
     chain: TargetChain;
     random: SeededRandom;
     stats: StatisticsRecorder;
-    pendingToken: number;
+    /** Each row's last prompt token, fed first in that row's first block. */
+    promptEnds: readonly number[];
     signal?: AbortSignal | undefined;
   }) {
     this.session = options.session;
@@ -57,7 +63,14 @@ export class DecodeContext {
     this.random = options.random;
     this.stats = options.stats;
     this.signal = options.signal;
-    this.pending = options.pendingToken;
+    if (options.promptEnds.length !== options.session.rows) {
+      throw new ProviderContractError({
+        field: 'rows',
+        message: `the session has ${options.session.rows} row(s) for ${options.promptEnds.length} prompt(s)`,
+      });
+    }
+    this.promptEnds = options.promptEnds;
+    this.pending = options.promptEnds[0]!;
     this.length = sequenceLength(options.layout);
     this.committed = new Int32Array(this.length);
   }
@@ -67,18 +80,23 @@ export class DecodeContext {
   }
 
   /**
-   * Feeds `[pending, ...drafts]` to every row in one forward pass and returns the per-row
-   * logits, checked against the contract. `sessionLengthBefore` lets the caller truncate.
+   * Feeds `[pending, ...drafts]` to every row in one forward pass (each row its own block
+   * array, opening with its own pending token) and returns the per-row logits, checked
+   * against the contract. `sessionLengthBefore` lets the caller truncate.
    */
   async forward(
     drafts: ArrayLike<number>,
   ): Promise<{ logits: Float32Array[]; sessionLengthBefore: number }> {
     this.signal?.throwIfAborted();
-    const block = new Int32Array(drafts.length + 1);
-    block[0] = this.pending;
-    for (let i = 0; i < drafts.length; i++) block[i + 1] = drafts[i]!;
     const rows = this.session.rows;
-    const blocks = new Array<Int32Array>(rows).fill(block);
+    const blocks = new Array<Int32Array>(rows);
+    for (let r = 0; r < rows; r++) {
+      const block = new Int32Array(drafts.length + 1);
+      block[0] = this.promptEnds ? this.promptEnds[r]! : this.pending;
+      for (let i = 0; i < drafts.length; i++) block[i + 1] = drafts[i]!;
+      blocks[r] = block;
+    }
+    const block = blocks[0]!;
     const sessionLengthBefore = this.session.length;
     const started = performance.now();
     const logits = await this.session.evaluate(
@@ -123,6 +141,7 @@ export class DecodeContext {
       this.committed[this.count++] = tokens[i]!;
     }
     this.pending = out[out.length - 1]!;
+    this.promptEnds = null;
     this.stats.recordStep(out.length, verifiedDrafts, acceptedDrafts);
     return { start, tokens: out, verifiedDrafts, acceptedDrafts };
   }

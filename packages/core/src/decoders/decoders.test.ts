@@ -158,6 +158,76 @@ describe('the stream and the provider session', () => {
     expect(sessionLength).toBe(PROMPT.length - 1 + 30 - 1);
   });
 
+  it('opens each CFG row on its own prompt and feeds each its own last prompt token', async () => {
+    const provider = new RecordingLogitsProvider(toy());
+    const unconditional = [0, 18, 18, 19];
+    await generate({
+      provider,
+      prompt: PROMPT,
+      unconditionalPrompt: unconditional,
+      seed: 3,
+      sampling: { cfgScale: 3 },
+      decoding: { window: 4 },
+    });
+    expect(provider.calls[0]).toEqual({
+      kind: 'open',
+      prefixes: [PROMPT.slice(0, -1), unconditional.slice(0, -1)],
+    });
+    const evaluations = provider.calls.filter((c) => c.kind === 'evaluate');
+    expect(evaluations[0]!.blocks.map((b) => b[0])).toEqual([PROMPT.at(-1), unconditional.at(-1)]);
+    // From the first image token on, both rows are fed the same committed tokens.
+    for (const e of evaluations.slice(1)) expect(e.blocks[1]![0]).toBe(e.blocks[0]![0]);
+  });
+
+  it('classifier-free guidance acts on one-token prompts (each row keeps its only token)', async () => {
+    const greedy = (cfgScale: number) =>
+      generate({
+        provider: toy(),
+        prompt: [0],
+        unconditionalPrompt: [1],
+        seed: 1,
+        sampling: { temperature: 0, cfgScale },
+        decoding: { method: 'ar' },
+      }).then((r) => [...r.images[0]!.tokens]);
+    // Fed the conditional prompt's token, the unconditional row would equal the conditional
+    // one and any guidance scale would give the unguided tokens.
+    expect(await greedy(8)).not.toEqual(await greedy(1));
+  });
+
+  it('gives every row a block array of its own', async () => {
+    const inner = toy();
+    const seen: Int32Array[][] = [];
+    const provider: LogitsProvider = {
+      specificationVersion: 'v1',
+      providerId: 'block-identity',
+      vocabSize: inner.vocabSize,
+      layout: inner.layout,
+      async openSession(options) {
+        const s = await inner.openSession(options);
+        return {
+          rows: s.rows,
+          get length() {
+            return s.length;
+          },
+          evaluate: (blocks) => {
+            seen.push([...blocks]);
+            return s.evaluate(blocks);
+          },
+          truncate: (n) => s.truncate(n),
+          dispose: () => s.dispose(),
+        };
+      },
+    };
+    await generate({
+      provider,
+      prompt: PROMPT,
+      unconditionalPrompt: UNCOND,
+      sampling: { cfgScale: 2 },
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const blocks of seen) expect(blocks[0]).not.toBe(blocks[1]);
+  });
+
   it('cancels within one step and releases the session', async () => {
     const provider = new RecordingLogitsProvider(toy());
     const controller = new AbortController();

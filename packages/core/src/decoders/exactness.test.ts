@@ -267,7 +267,7 @@ describe('negative controls: the same test rejects broken SJD variants', () => {
       method: 'sjd',
       window,
       init,
-      redraft,
+      ...(redraft ? { redraft } : {}),
       seed: 999,
       faults,
     });

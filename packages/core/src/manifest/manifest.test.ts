@@ -61,7 +61,7 @@ describe('parseModelManifest', () => {
     ],
     [
       'missing decoder file',
-      (m) => ((m.files as { decoder?: string }).decoder = undefined),
+      (m) => delete (m.files as { decoder?: string }).decoder,
       'files.decoder',
     ],
     ['missing past input', (m) => m.decoder.inputs.pop(), 'decoder.inputs'],

@@ -18,14 +18,21 @@ export interface LogitsProvider {
   readonly providerId: string;
   /** Length of every logits vector the provider returns. */
   readonly vocabSize: number;
+  /**
+   * Optional: prompt token ids lie in `[0, promptVocabSize)`. Defaults to `vocabSize`; a
+   * model whose text vocabulary differs from the vocabulary it samples (Janus: 102 400 text
+   * ids, 16 384 image codes) states it here.
+   */
+  readonly promptVocabSize?: number;
   /** How the model lays out the image it generates. */
   readonly layout: ImageLayout;
   /**
    * Opens a model state whose rows hold the given prefixes (token ids, already committed).
    * Prefixes may differ in length; a provider that batches them pads internally, and
-   * {@link LogitsSession.length} counts the padded length. The decoders pass the prompt
-   * without its last token: that token is fed with the first block, so the first forward
-   * pass already verifies drafts.
+   * {@link LogitsSession.length} counts the padded length. The decoders pass each row's
+   * prompt without its last token: that token opens the row's first block (each row its
+   * own, so the rows' prompts may end differently), so the first forward pass already
+   * verifies drafts. Every later block position holds an image token.
    */
   openSession(options: OpenSessionOptions): Promise<LogitsSession>;
   /**
@@ -38,7 +45,7 @@ export interface LogitsProvider {
 }
 
 export interface OpenSessionOptions {
-  /** One prefix per row. At least one row; every id in `[0, vocabSize)`. */
+  /** One prefix per row. At least one row; every id in `[0, promptVocabSize)`. */
   readonly prefixes: readonly Int32Array[];
   /** Aborts the prefill. */
   readonly signal?: AbortSignal;
@@ -57,8 +64,9 @@ export interface LogitsSession {
    * One forward pass: appends `blocks[r]` after row r's tokens and returns, per row, the
    * logits of every appended position, `block.length × vocabSize` floats (position-major).
    * Logits at position i predict the token after `blocks[r][i]`. All blocks have the same
-   * length ≥ 1. The appended tokens stay in the state until {@link truncate} drops them.
-   * The returned arrays are read before the next call, so a provider may reuse them.
+   * length ≥ 1; each row's block is an array of its own. The appended tokens stay in the
+   * state until {@link truncate} drops them. The returned arrays are read before the next
+   * call, so a provider may reuse them.
    */
   evaluate(
     blocks: readonly Int32Array[],

@@ -44,7 +44,11 @@ export async function startTestServer(options: SjdServerOptions): Promise<TestSe
   const port = await server.listen({ host: '127.0.0.1', port: 0 });
   await server.ready();
   const address = `127.0.0.1:${port}`;
-  const client = new SjdClient({ addresses: [address] });
+  const client = new SjdClient({
+    addresses: [address],
+    // The tests count refusals: the client's retry policy would repeat each one.
+    channelOptions: { 'grpc.enable_retries': 0 },
+  });
   return {
     server,
     port,
