@@ -3,6 +3,7 @@ import { DecodeContext, type StepOutcome } from './decoders/decode-context.js';
 import { decodeJacobi } from './decoders/jacobi-decoder.js';
 import { decodeSjd, type SjdFaults } from './decoders/sjd-decoder.js';
 import { decodeVanilla } from './decoders/vanilla-decoder.js';
+import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import type { GenerationEvent, ImageDoneEvent } from './generation-events.js';
 import type { GenerateOptions, ResolvedOptions } from './generation-options.js';
 import { createSamplingChain } from './processing/logits-chain.js';
@@ -160,13 +161,64 @@ export interface GenerationResult {
   readonly statistics: DecodingStatistics;
 }
 
-/** Runs {@link generateStream} to the end and collects the images. */
-export async function generate(options: GenerateOptions): Promise<GenerationResult> {
+/** One request of a {@link generate} call with several: its options plus its own events. */
+export interface GenerateRequest extends GenerateOptions {
+  /** Receives this request's events as they happen (those {@link generateStream} yields). */
+  readonly onEvent?: (event: GenerationEvent) => void;
+}
+
+/**
+ * The outcome of one request of a {@link generate} call with several: its result, or why it
+ * failed (a bad option, its signal aborted, a provider error) — the others are unaffected.
+ */
+export type GenerateOutcome = PromiseSettledResult<GenerationResult>;
+
+/**
+ * Runs {@link generateStream} to the end and collects the images.
+ *
+ * Given several requests (each its own prompt, seed, options, signal and `onEvent`), runs
+ * them concurrently and resolves, in request order, with each one's outcome. On a provider
+ * that batches (the onnxruntime backends loaded with `maxBatchRows` > 1), their forward
+ * passes merge into one model call a step; each request still samples from its own RNG and
+ * commits its own tokens, so its images are the ones it gets alone (docs/architecture.md,
+ * "Batching").
+ *
+ * @example
+ * const [a, b] = await generate([
+ *   { provider, prompt: red, seed: 1 },
+ *   { provider, prompt: blue, seed: 2, onEvent: (e) => console.log(e.type) },
+ * ]);
+ * if (a.status === 'fulfilled') console.log(a.value.images[0].codes);
+ */
+export function generate(options: GenerateOptions): Promise<GenerationResult>;
+export function generate(requests: readonly GenerateRequest[]): Promise<GenerateOutcome[]>;
+export function generate(
+  options: GenerateOptions | readonly GenerateRequest[],
+): Promise<GenerationResult | GenerateOutcome[]> {
+  if (!Array.isArray(options)) return collect(options as GenerateOptions);
+  const requests = options as readonly GenerateRequest[];
+  if (requests.length === 0) {
+    return Promise.reject(
+      new InvalidArgumentError({
+        field: 'requests',
+        allowed: 'at least one request',
+        received: 0,
+      }),
+    );
+  }
+  return Promise.allSettled(requests.map((request) => collect(request, request.onEvent)));
+}
+
+async function collect(
+  options: GenerateOptions,
+  onEvent?: (event: GenerationEvent) => void,
+): Promise<GenerationResult> {
   const images: GenerationResult['images'][number][] = [];
   let seed = 0;
   let warnings: readonly string[] = [];
   let statistics: DecodingStatistics | undefined;
   for await (const event of generateStream(options)) {
+    onEvent?.(event);
     if (event.type === 'generation-start') {
       seed = event.seed;
       warnings = event.warnings;

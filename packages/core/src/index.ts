@@ -5,14 +5,20 @@
  */
 
 /** For backends: KV cache bookkeeping of Optimum-interface decoders (trim or mask). */
-export { type CacheStrategy, KvCache } from './backend/kv-cache.js';
+export { type CacheStrategy, KvCache, type SharedBatch } from './backend/kv-cache.js';
 export { defaultRelativeCost } from './decoders/adaptive-window.js';
 export { DRAFT_INITS, type DraftInit } from './decoders/draft-initializers.js';
 export { REDRAFTS, type Redraft } from './decoders/sjd-decoder.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { ProviderContractError } from './errors/provider-contract-error.js';
 export { SjdError } from './errors/sjd-error.js';
-export { type GenerationResult, generate, generateStream } from './generate.js';
+export {
+  type GenerateOutcome,
+  type GenerateRequest,
+  type GenerationResult,
+  generate,
+  generateStream,
+} from './generate.js';
 export type {
   GenerationDoneEvent,
   GenerationEvent,

@@ -4,11 +4,14 @@
  * itself shares `onnxruntime-common` between its Node and web packages. Each backend passes
  * its runtime's `Tensor` class ({@link OnnxRuntime}) and its own inference sessions.
  */
+
+export { type ForwardRequest, type LayoutCounts, runForward } from './batched-forward.js';
 export { checkDecoderGraph } from './check-decoder-graph.js';
 export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.js';
 export { ExecutionProviderError } from './execution-provider-error.js';
+export { ForwardBatcher, type RunBatch } from './forward-batcher.js';
 export { ImageDecoder } from './image-decoder.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
-export { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
-export { OnnxImageModel } from './onnx-image-model.js';
+export { type DecoderShape, type Forward, OnnxDecoderSession } from './onnx-decoder-session.js';
+export { DEFAULT_MAX_BATCH_ROWS, OnnxImageModel } from './onnx-image-model.js';
 export type { OnnxRuntime } from './onnx-runtime.js';

@@ -1,7 +1,14 @@
 import type { LogitsSession } from '@sjd/core';
 import { type CacheStrategy, KvCache } from '@sjd/core';
-import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import type { InferenceSession } from 'onnxruntime-common';
+import { type ForwardRequest, runForward } from './batched-forward.js';
 import type { OnnxRuntime } from './onnx-runtime.js';
+
+/**
+ * Runs one session's forward pass: alone, or merged with other sessions' by a
+ * `ForwardBatcher`. Resolves with the logits of each row's appended positions.
+ */
+export type Forward = (request: ForwardRequest, signal?: AbortSignal) => Promise<Float32Array[]>;
 
 /** What a session needs to know about the decoder graph. */
 export interface DecoderShape {
@@ -27,9 +34,8 @@ export class OnnxDecoderSession implements LogitsSession {
   private disposed = false;
 
   private constructor(
-    private readonly runtime: OnnxRuntime,
-    private readonly session: InferenceSession,
-    private readonly shape: DecoderShape,
+    private readonly forward: Forward,
+    shape: DecoderShape,
     private readonly strategy: CacheStrategy,
     rows: number,
   ) {
@@ -37,15 +43,23 @@ export class OnnxDecoderSession implements LogitsSession {
     this.cache = new KvCache(rows, shape.layers, shape.kvHeads, shape.headDim);
   }
 
-  /** Opens a session and runs the prefixes through the model (one batched prefill). */
+  /**
+   * Opens a session and runs the prefixes through the model (one batched prefill). Its
+   * forward passes run alone, or through `forward` when given (a `ForwardBatcher` that
+   * merges them with other sessions').
+   */
   static async open(
     runtime: OnnxRuntime,
     session: InferenceSession,
     shape: DecoderShape,
     strategy: CacheStrategy,
     prefixes: readonly Int32Array[],
+    forward?: Forward,
+    signal?: AbortSignal,
   ): Promise<OnnxDecoderSession> {
-    const state = new OnnxDecoderSession(runtime, session, shape, strategy, prefixes.length);
+    const alone: Forward = async (request) =>
+      (await runForward(runtime, session, shape, [request]))[0]!;
+    const state = new OnnxDecoderSession(forward ?? alone, shape, strategy, prefixes.length);
     const longest = Math.max(...prefixes.map((p) => p.length));
     if (longest > 0) {
       const blocks = prefixes.map((p) => {
@@ -56,7 +70,7 @@ export class OnnxDecoderSession implements LogitsSession {
       const attend = prefixes.map((p) =>
         Array.from({ length: longest }, (_, i) => (i < longest - p.length ? 0 : 1)),
       );
-      await state.run(blocks, attend);
+      await state.run(blocks, attend, signal);
     }
     return state;
   }
@@ -71,12 +85,11 @@ export class OnnxDecoderSession implements LogitsSession {
   ): Promise<Float32Array[]> {
     options?.signal?.throwIfAborted();
     const size = blocks[0]!.length;
-    const logits = await this.run(
+    return this.run(
       blocks,
       blocks.map(() => new Array<number>(size).fill(1)),
+      options?.signal,
     );
-    const perRow = size * this.shape.vocabSize;
-    return blocks.map((_, r) => logits.subarray(r * perRow, (r + 1) * perRow));
   }
 
   async truncate(length: number): Promise<void> {
@@ -92,58 +105,9 @@ export class OnnxDecoderSession implements LogitsSession {
   private async run(
     blocks: readonly Int32Array[],
     attend: readonly number[][],
-  ): Promise<Float32Array> {
+    signal?: AbortSignal,
+  ): Promise<Float32Array[]> {
     if (this.disposed) throw new Error('OnnxDecoderSession: used after dispose');
-    const { rows, cache } = this;
-    const size = blocks[0]!.length;
-    const past = cache.slots;
-    const inputIds = new BigInt64Array(rows * size);
-    const positionIds = new BigInt64Array(rows * size);
-    const mask = new BigInt64Array(rows * (past + size));
-    for (let r = 0; r < rows; r++) {
-      let position = cache.nextPosition(r);
-      const rowAttend = cache.attend[r]!;
-      for (let s = 0; s < past; s++) mask[r * (past + size) + s] = BigInt(rowAttend[s]!);
-      for (let i = 0; i < size; i++) {
-        inputIds[r * size + i] = BigInt(blocks[r]![i]!);
-        const a = attend[r]![i]!;
-        mask[r * (past + size) + past + i] = BigInt(a);
-        positionIds[r * size + i] = BigInt(a ? position : 0);
-        position += a;
-      }
-    }
-    const { Tensor: OrtTensor } = this.runtime;
-    const feeds: Record<string, Tensor> = {
-      input_ids: new OrtTensor('int64', inputIds, [rows, size]),
-      attention_mask: new OrtTensor('int64', mask, [rows, past + size]),
-      position_ids: new OrtTensor('int64', positionIds, [rows, size]),
-    };
-    const { layers, kvHeads, headDim } = this.shape;
-    for (let l = 0; l < layers; l++) {
-      feeds[`past_key_values.${l}.key`] = new OrtTensor('float32', cache.tensors[2 * l]!, [
-        rows,
-        kvHeads,
-        past,
-        headDim,
-      ]);
-      feeds[`past_key_values.${l}.value`] = new OrtTensor('float32', cache.tensors[2 * l + 1]!, [
-        rows,
-        kvHeads,
-        past,
-        headDim,
-      ]);
-    }
-    const outputs = await this.session.run(feeds);
-    const present: Float32Array[] = [];
-    for (let l = 0; l < layers; l++) {
-      present.push(
-        outputs[`present.${l}.key`]!.data as Float32Array,
-        outputs[`present.${l}.value`]!.data as Float32Array,
-      );
-    }
-    cache.append(present, size, attend);
-    const logits = outputs['logits']!;
-    for (const tensor of Object.values(outputs)) if (tensor !== logits) tensor.dispose();
-    return logits.data as Float32Array;
+    return this.forward({ cache: this.cache, blocks, attend }, signal);
   }
 }

@@ -10,9 +10,14 @@ import {
   type OpenSessionOptions,
 } from '@sjd/core';
 import type { InferenceSession } from 'onnxruntime-common';
+import { type LayoutCounts, runForward } from './batched-forward.js';
+import { ForwardBatcher } from './forward-batcher.js';
 import type { ImageDecoder } from './image-decoder.js';
-import { OnnxDecoderSession } from './onnx-decoder-session.js';
+import { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
 import type { OnnxRuntime } from './onnx-runtime.js';
+
+/** Default of the load option `maxBatchRows`. */
+export const DEFAULT_MAX_BATCH_ROWS = 1;
 
 /**
  * A `LogitsProvider` for a text-to-image model whose decoder is an ONNX graph in the Hugging
@@ -27,6 +32,14 @@ export abstract class OnnxImageModel implements LogitsProvider {
   readonly layout: ImageLayout;
   readonly manifest: ModelManifest;
   readonly cacheStrategy: CacheStrategy;
+  /**
+   * Merges the forward passes of concurrent sessions into one decoder call (continuous
+   * batching, at most `maxBatchRows` rows a call); absent when `maxBatchRows` is 1.
+   */
+  readonly batcher: ForwardBatcher | undefined;
+  /** Merged decoder calls per KV layout so far (docs/kv-cache.md), for tests and benchmarks. */
+  readonly batchLayouts: LayoutCounts = { alone: 0, reused: 0, stacked: 0, compacted: 0 };
+  private readonly shape: DecoderShape;
   private openSessions = 0;
   private profile = new CostProfile();
 
@@ -34,13 +47,35 @@ export abstract class OnnxImageModel implements LogitsProvider {
     private readonly runtime: OnnxRuntime,
     protected readonly decoder: InferenceSession,
     private readonly imageDecoder: ImageDecoder,
-    options: { manifest: ModelManifest; cacheStrategy: CacheStrategy; providerId: string },
+    options: {
+      manifest: ModelManifest;
+      cacheStrategy: CacheStrategy;
+      providerId: string;
+      /** Most rows merged into one decoder call; 1 runs every session's passes alone. Default 1. */
+      maxBatchRows?: number;
+    },
   ) {
     this.manifest = options.manifest;
     this.vocabSize = options.manifest.vocabulary.size;
     this.layout = layoutFromManifest(options.manifest);
     this.cacheStrategy = options.cacheStrategy;
     this.providerId = options.providerId;
+    const { decoder: d } = options.manifest;
+    this.shape = {
+      layers: d.numLayers,
+      kvHeads: d.numKeyValueHeads,
+      headDim: d.headDim,
+      vocabSize: this.vocabSize,
+      padToken: options.manifest.vocabulary.special.pad,
+    };
+    const maxRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
+    this.batcher =
+      maxRows > 1
+        ? new ForwardBatcher(
+            (requests) => runForward(runtime, decoder, this.shape, requests, this.batchLayouts),
+            maxRows,
+          )
+        : undefined;
   }
 
   /** Whether {@link calibrate} has measured this machine's step costs. */
@@ -72,19 +107,15 @@ export abstract class OnnxImageModel implements LogitsProvider {
 
   async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
     options.signal?.throwIfAborted();
-    const { decoder } = this.manifest;
+    const { batcher } = this;
     const session = await OnnxDecoderSession.open(
       this.runtime,
       this.decoder,
-      {
-        layers: decoder.numLayers,
-        kvHeads: decoder.numKeyValueHeads,
-        headDim: decoder.headDim,
-        vocabSize: this.vocabSize,
-        padToken: this.manifest.vocabulary.special.pad,
-      },
+      this.shape,
       this.cacheStrategy,
       options.prefixes,
+      batcher && ((request, signal) => batcher.submit(request, signal)),
+      options.signal,
     );
     this.openSessions++;
     const dispose = session.dispose.bind(session);

@@ -46,6 +46,34 @@ describe('KvCache', () => {
     expect(cache.nextPosition(0)).toBe(2);
   });
 
+  it('holding rows of a merged batch, it views them without a copy and truncation only masks', () => {
+    // A batch of 3 rows, 1 head, 4 slots, head size 2; this cache's 2 rows are rows 1 and 2.
+    const merged = Float32Array.from({ length: 3 * 4 * 2 }, (_, i) => i);
+    const batch = { tensors: [merged, merged], rows: 3 };
+    const cache = new KvCache(2, 1, 1, 2);
+    cache.adopt(
+      batch,
+      1,
+      4,
+      [0, 1, 1, 1],
+      [
+        [0, 1, 1, 1],
+        [0, 0, 1, 1],
+      ],
+    );
+    expect(cache.tensors[0]!.buffer).toBe(merged.buffer);
+    expect(cache.tensors[0]![0]).toBe(8);
+    expect(cache.length).toBe(3);
+    expect(cache.nextPosition(1)).toBe(2);
+    cache.truncate(2, 'trim');
+    expect(cache.slots).toBe(4);
+    expect(cache.tensors[0]!.buffer).toBe(merged.buffer);
+    expect(cache.live).toEqual([0, 1, 1, 0]);
+    expect(cache.attend[1]).toEqual([0, 0, 1, 0]);
+    cache.append([new Float32Array(2 * 5 * 2), new Float32Array(2 * 5 * 2)], 1, [[1], [1]]);
+    expect(cache.shared).toBeNull();
+  });
+
   it('refuses to grow by truncation', () => {
     expect(() => filled(3).truncate(5, 'trim')).toThrow(RangeError);
   });

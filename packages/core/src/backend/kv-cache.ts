@@ -10,6 +10,15 @@
 export type CacheStrategy = 'trim' | 'mask';
 
 /**
+ * The output of a merged forward pass over several caches' rows (`[rows, heads, slots,
+ * headDim]` per layer tensor), which those caches hold views into.
+ */
+export interface SharedBatch {
+  readonly tensors: readonly Float32Array[];
+  readonly rows: number;
+}
+
+/**
  * Keys and values of every layer, `[rows, heads, slots, headDim]` each, plus per-slot
  * bookkeeping: which slots belong to the committed sequence (`live`), and which each row
  * attends to (padding and rejected slots do not).
@@ -23,6 +32,12 @@ export class KvCache {
   live: number[] = [];
   /** Per row, per slot: 1 when the row attends to it. */
   readonly attend: number[][];
+  /**
+   * Set while the tensors are views into a merged batch's output, from row `firstRow` on
+   * (a batching backend's layout): truncation then only masks, so the next merged pass can
+   * feed that output back whole, without a copy.
+   */
+  shared: { readonly batch: SharedBatch; readonly firstRow: number } | null = null;
 
   constructor(
     readonly rows: number,
@@ -51,6 +66,7 @@ export class KvCache {
   /** Replaces the tensors by the graph's `present` outputs after appending `added` slots. */
   append(present: Float32Array[], added: number, attend: readonly number[][]): void {
     this.tensors = present;
+    this.shared = null;
     this.slots += added;
     for (let i = 0; i < added; i++) this.live.push(1);
     for (let r = 0; r < this.rows; r++) this.attend[r]!.push(...attend[r]!);
@@ -63,7 +79,7 @@ export class KvCache {
     while (cut < this.slots && seen < length) seen += this.live[cut++]!;
     if (seen < length)
       throw new RangeError(`truncate(${length}): the cache holds only ${seen} slots`);
-    if (strategy === 'trim') {
+    if (strategy === 'trim' && !this.shared) {
       this.keepSlots(cut);
       return;
     }
@@ -71,8 +87,30 @@ export class KvCache {
       this.live[s] = 0;
       for (const row of this.attend) row[s] = 0;
     }
+    if (this.shared) return; // the batching backend compacts when it copies
     const dead = this.slots - this.length;
     if (dead > 64 && dead > this.slots / 4) this.compact();
+  }
+
+  /**
+   * Replaces the whole state by rows `firstRow …` of a merged pass's output (`slots` wide),
+   * with the given slot bookkeeping. For batching backends.
+   */
+  adopt(
+    batch: SharedBatch,
+    firstRow: number,
+    slots: number,
+    live: number[],
+    attend: readonly number[][],
+  ): void {
+    const { rows, heads, headDim } = this;
+    const size = rows * heads * slots * headDim;
+    const from = firstRow * heads * slots * headDim;
+    this.tensors = batch.tensors.map((t) => t.subarray(from, from + size));
+    this.slots = slots;
+    this.live = live;
+    for (let r = 0; r < rows; r++) this.attend[r] = [...attend[r]!];
+    this.shared = { batch, firstRow };
   }
 
   /** Keeps the first `count` slots (a contiguous copy per row and head). */
@@ -88,6 +126,7 @@ export class KvCache {
       return dst;
     });
     this.slots = count;
+    this.shared = null;
     this.live.length = count;
     for (const row of this.attend) row.length = count;
   }
@@ -112,5 +151,6 @@ export class KvCache {
     for (let r = 0; r < rows; r++) this.attend[r] = keep.map((s) => this.attend[r]![s]!);
     this.live = keep.map(() => 1);
     this.slots = keep.length;
+    this.shared = null;
   }
 }
