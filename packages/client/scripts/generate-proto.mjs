@@ -9,4 +9,6 @@ const outDir = fileURLToPath(new URL('../src/generated', import.meta.url));
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-execFileSync('buf', ['generate', protoDir, '--template', 'buf.gen.yaml'], { stdio: 'inherit' });
+execFileSync('buf', ['generate', protoDir, '--template', `${protoDir}/buf.gen.yaml`], {
+  stdio: 'inherit',
+});

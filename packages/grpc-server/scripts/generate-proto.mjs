@@ -13,7 +13,7 @@ const buf = (args, options = {}) =>
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 buf(['lint', protoDir], { stdio: 'inherit' });
-buf(['generate', protoDir, '--template', 'buf.gen.yaml'], { stdio: 'inherit' });
+buf(['generate', protoDir, '--template', `${protoDir}/buf.gen.yaml`], { stdio: 'inherit' });
 const descriptorSet = buf(['build', protoDir, '--as-file-descriptor-set', '-o', '-#format=binpb']);
 writeFileSync(
   `${outDir}/descriptor-set.ts`,
