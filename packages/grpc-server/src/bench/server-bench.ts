@@ -17,6 +17,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng, encodePrompt, generateStream, OnnxLogitsProvider } from '@sjd/backend-node';
 import { SjdClient } from '@sjd/client';
@@ -195,7 +196,8 @@ try {
   overheadPctByConcurrency[1] = pairOverheadPct;
   const result = {
     model: model.manifest.name,
-    modelDir,
+    // Relative to the repository: the results must not carry this machine's paths.
+    modelDir: relative(fileURLToPath(new URL('../../../../', import.meta.url)), modelDir),
     cpus: cpus().length,
     loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0]! },
     request: { caption: CAPTION, decoding: DECODING, sampling: model.manifest.sampling, images: 1 },
