@@ -1,7 +1,11 @@
 import type { DecodingMethod, DraftInit, Redraft } from './generate-params.js';
 
+// The events of a generation as the server streams them. Named `Remote…` because they are
+// not `@sjd/core`'s in-process events: the server adds the model, the pixel size and the
+// effective sampling, sends PNG bytes rather than codes, and its statistics are a summary.
+
 /** What decoding cost and how well drafts fared (server-side). */
-export interface DecodingStatistics {
+export interface RemoteDecodingStatistics {
   /** Forward passes of the model. */
   readonly steps: number;
   readonly tokens: number;
@@ -14,7 +18,7 @@ export interface DecodingStatistics {
 }
 
 /** First event: what runs, and the seed that reproduces it. */
-export interface GenerationStartEvent {
+export interface RemoteGenerationStartEvent {
   readonly type: 'generation-start';
   /** The effective seed. */
   readonly seed: number;
@@ -42,7 +46,7 @@ export interface GenerationStartEvent {
 }
 
 /** One decoding step: the tokens it committed. */
-export interface TokenBlockEvent {
+export interface RemoteTokenBlockEvent {
   readonly type: 'token-block';
   readonly image: number;
   readonly step: number;
@@ -53,7 +57,7 @@ export interface TokenBlockEvent {
 }
 
 /** An unfinished image (cells not yet committed show code 0), sent if `previewEvery` was asked. */
-export interface ImagePreviewEvent {
+export interface RemoteImagePreviewEvent {
   readonly type: 'image-preview';
   readonly image: number;
   readonly steps: number;
@@ -62,20 +66,20 @@ export interface ImagePreviewEvent {
 }
 
 /** An image is complete. */
-export interface ImageDoneEvent {
+export interface RemoteImageDoneEvent {
   readonly type: 'image-done';
   readonly image: number;
   readonly png: Uint8Array;
   /** The whole generated sequence. */
   readonly tokens: Int32Array;
-  readonly statistics: DecodingStatistics;
+  readonly statistics: RemoteDecodingStatistics;
 }
 
 /** Last event: totals and the server's timings (milliseconds). */
-export interface GenerationDoneEvent {
+export interface RemoteGenerationDoneEvent {
   readonly type: 'generation-done';
   readonly seed: number;
-  readonly statistics: DecodingStatistics;
+  readonly statistics: RemoteDecodingStatistics;
   readonly timings: {
     readonly queueMs: number;
     readonly firstBlockMs: number;
@@ -85,9 +89,9 @@ export interface GenerationDoneEvent {
 }
 
 /** The events of one generation, in stream order. */
-export type GenerationEvent =
-  | GenerationStartEvent
-  | TokenBlockEvent
-  | ImagePreviewEvent
-  | ImageDoneEvent
-  | GenerationDoneEvent;
+export type RemoteGenerationEvent =
+  | RemoteGenerationStartEvent
+  | RemoteTokenBlockEvent
+  | RemoteImagePreviewEvent
+  | RemoteImageDoneEvent
+  | RemoteGenerationDoneEvent;

@@ -6,13 +6,13 @@
 
 export { channelTarget } from './channel-target.js';
 export type {
-  DecodingStatistics,
-  GenerationDoneEvent,
-  GenerationEvent,
-  GenerationStartEvent,
-  ImageDoneEvent,
-  ImagePreviewEvent,
-  TokenBlockEvent,
+  RemoteDecodingStatistics,
+  RemoteGenerationDoneEvent,
+  RemoteGenerationEvent,
+  RemoteGenerationStartEvent,
+  RemoteImageDoneEvent,
+  RemoteImagePreviewEvent,
+  RemoteTokenBlockEvent,
 } from './client-events.js';
 export type {
   DecodingMethod,

@@ -6,7 +6,7 @@ import {
   Metadata,
 } from '@grpc/grpc-js';
 import { channelTarget } from './channel-target.js';
-import type { GenerationEvent } from './client-events.js';
+import type { RemoteGenerationEvent } from './client-events.js';
 import { type GenerateParams, toGenerateRequest } from './generate-params.js';
 import { GenerationServiceClient, type ListModelsResponse } from './generated/sjd/v1/sjd.js';
 import type { ModelList } from './model-info.js';
@@ -83,7 +83,7 @@ export class SjdClient {
   async *generate(
     params: GenerateParams,
     settings: CallSettings = {},
-  ): AsyncGenerator<GenerationEvent> {
+  ): AsyncGenerator<RemoteGenerationEvent> {
     const { signal } = settings;
     signal?.throwIfAborted();
     const request = toGenerateRequest(params);

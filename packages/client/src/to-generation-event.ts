@@ -1,4 +1,4 @@
-import type { DecodingStatistics, GenerationEvent } from './client-events.js';
+import type { RemoteDecodingStatistics, RemoteGenerationEvent } from './client-events.js';
 import { initName, methodName, redraftName } from './generate-params.js';
 import type {
   GenerateResponse,
@@ -6,7 +6,7 @@ import type {
 } from './generated/sjd/v1/sjd.js';
 
 /** A response message as a typed event; `undefined` for an event kind this client does not know. */
-export function toGenerationEvent(response: GenerateResponse): GenerationEvent | undefined {
+export function toGenerationEvent(response: GenerateResponse): RemoteGenerationEvent | undefined {
   const event = response.event;
   switch (event?.$case) {
     case 'start': {
@@ -84,7 +84,7 @@ export function toGenerationEvent(response: GenerateResponse): GenerationEvent |
   }
 }
 
-function statistics(s: ProtoStatistics | undefined): DecodingStatistics {
+function statistics(s: ProtoStatistics | undefined): RemoteDecodingStatistics {
   return {
     steps: s?.steps ?? 0,
     tokens: s?.tokens ?? 0,

@@ -8,7 +8,7 @@
  * generation is deterministic in its seed, so repeating it is safe). Prints one JSON
  * {@link LoadReport} on stdout.
  */
-import { type GenerationEvent, SjdClient, SjdRpcError } from '@sjd/client';
+import { type RemoteGenerationEvent, SjdClient, SjdRpcError } from '@sjd/client';
 
 /** What to run. */
 export interface LoadOptions {
@@ -113,7 +113,7 @@ async function generateOnce(
   return { seed, startMs, endMs: Date.now(), errors, ok: false };
 }
 
-function isDone(event: GenerationEvent): boolean {
+function isDone(event: RemoteGenerationEvent): boolean {
   return event.type === 'generation-done';
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { LogitsSession, OnnxLogitsProvider, OpenSessionOptions } from '@sjd/backend-node';
-import type { GenerationEvent, SjdRpcError } from '@sjd/client';
+import type { RemoteGenerationEvent, SjdRpcError } from '@sjd/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageModel } from './image-model.js';
 import {
@@ -46,7 +46,7 @@ function watchedModel(): ImageModel & { evaluationsAfterAbort: number; evaluatio
 
 /** Iterates until `stopAfter` token blocks have arrived, then calls `stop`. */
 async function consumeUntil(
-  events: AsyncIterable<GenerationEvent>,
+  events: AsyncIterable<RemoteGenerationEvent>,
   stopAfter: number,
   stop: () => void,
 ): Promise<unknown> {

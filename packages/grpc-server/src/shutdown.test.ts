@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type GenerationEvent, SjdClient, type SjdRpcError } from '@sjd/client';
+import { type RemoteGenerationEvent, SjdClient, type SjdRpcError } from '@sjd/client';
 import { describe, expect, it } from 'vitest';
 import type { ServerLogRecord } from './server-log.js';
 import {
@@ -59,10 +59,10 @@ class ServerProcess {
 }
 
 async function firstBlockThenRest(
-  events: AsyncGenerator<GenerationEvent>,
+  events: AsyncGenerator<RemoteGenerationEvent>,
   onFirstBlock: () => void,
-): Promise<GenerationEvent[]> {
-  const all: GenerationEvent[] = [];
+): Promise<RemoteGenerationEvent[]> {
+  const all: RemoteGenerationEvent[] = [];
   for await (const event of events) {
     all.push(event);
     if (event.type === 'token-block' && event.step === 0 && event.image === 0) onFirstBlock();

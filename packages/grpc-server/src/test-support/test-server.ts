@@ -1,5 +1,5 @@
 import { OnnxLogitsProvider } from '@sjd/backend-node';
-import { type GenerationEvent, SjdClient } from '@sjd/client';
+import { type RemoteGenerationEvent, SjdClient } from '@sjd/client';
 import { shippedModelDir } from '@sjd/shapes';
 import type { RequestLogRecord, ServerLogRecord } from '../server-log.js';
 import type { SjdServerOptions } from '../server-options.js';
@@ -64,8 +64,10 @@ export async function startTestServer(options: SjdServerOptions): Promise<TestSe
 }
 
 /** All events of a stream. */
-export async function collect(events: AsyncIterable<GenerationEvent>): Promise<GenerationEvent[]> {
-  const all: GenerationEvent[] = [];
+export async function collect(
+  events: AsyncIterable<RemoteGenerationEvent>,
+): Promise<RemoteGenerationEvent[]> {
+  const all: RemoteGenerationEvent[] = [];
   for await (const event of events) all.push(event);
   return all;
 }
