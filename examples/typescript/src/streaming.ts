@@ -1,0 +1,31 @@
+/**
+ * The streaming API: load the model once, watch each decoding step, compare SJD with vanilla
+ * AR on the same caption. Run: `node dist/streaming.js`.
+ */
+import { encodePrompt, generateStream, OnnxLogitsProvider } from '@sjd/backend-node';
+
+const model = await OnnxLogitsProvider.load(); // the shipped model; or { modelDir }
+try {
+  const prompt = encodePrompt(model.manifest, 'a large green triangle on the left');
+  for (const method of ['ar', 'sjd'] as const) {
+    let blocks = 0;
+    for await (const event of generateStream({
+      provider: model,
+      prompt: prompt.conditional,
+      unconditionalPrompt: prompt.unconditional,
+      seed: 3,
+      sampling: model.manifest.sampling,
+      decoding: { method },
+    })) {
+      if (event.type === 'token-block') blocks++;
+      if (event.type === 'generation-done') {
+        const s = event.statistics;
+        console.log(
+          `${method}: ${blocks} token blocks, ${s.tokens} tokens in ${s.steps} forward passes, ${s.totalMs.toFixed(0)} ms`,
+        );
+      }
+    }
+  }
+} finally {
+  await model.release();
+}
