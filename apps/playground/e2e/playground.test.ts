@@ -109,6 +109,30 @@ describe('playground in Chromium on wasm', () => {
     await page.screenshot({ path: `${ARTIFACTS}playground-race.png`, fullPage: true });
   });
 
+  it('fits a laptop and a phone: Generate on the first screen, no sideways scroll, images large', async () => {
+    const viewport = page.viewportSize();
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const button = (await page.locator('#generate').boundingBox())!;
+      expect(button.y + button.height).toBeLessThan(900);
+      // The race above left both lanes' images: each shows the 64 px image at least 4× up.
+      for (const lane of ['lane-vanilla', 'lane-sjd']) {
+        const image = (await page.locator(`#${lane} .generated-image`).boundingBox())!;
+        expect(image.width).toBeGreaterThanOrEqual(256);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      const [scrollWidth, clientWidth] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+      await page.screenshot({ path: `${ARTIFACTS}playground-phone.png`, fullPage: true });
+    } finally {
+      if (viewport) await page.setViewportSize(viewport);
+    }
+  });
+
   it('Escape stops a running race, and the page stays usable', async () => {
     await page.getByRole('button', { name: 'Race vanilla vs SJD' }).click();
     await page.waitForFunction(
