@@ -1,4 +1,9 @@
-import { type CacheStrategy, InvalidArgumentError } from '@sjd/core';
+import {
+  type CacheStrategy,
+  type CostPoint,
+  checkCostPoints,
+  InvalidArgumentError,
+} from '@sjd/core';
 import {
   checkDecoderGraph,
   checkLoadOptions,
@@ -26,9 +31,14 @@ export interface LoadModelOptions {
   readonly threads?: number;
   /**
    * Time forward passes once at load (about a second) for the automatic window's cost
-   * model; without it `relativeCost` is the core's default guess. Default false.
+   * model; without it (or `costProfile`) `relativeCost` is the core's default guess.
+   * Timings vary from run to run, and with them the windows `window: 'auto'` picks: for a
+   * seed that always gives the same image, measure once (`sjd calibrate`, or
+   * `model.costProfile` after this) and pass `costProfile`. Default false.
    */
   readonly calibrate?: boolean;
+  /** Step costs measured before, for the automatic window (see `calibrate`). */
+  readonly costProfile?: readonly CostPoint[];
   /**
    * Concurrent generations on this model have their forward passes merged into one
    * onnxruntime call of at most this many rows (1 per session, 2 with CFG); an integer
@@ -62,11 +72,13 @@ export class OnnxLogitsProvider extends OnnxImageModel {
     executionProvider: ExecutionProvider,
     cacheStrategy: CacheStrategy,
     maxBatchRows: number | undefined,
+    costProfile: readonly CostPoint[] | undefined,
   ) {
     super(ort, decoder, imageDecoder, {
       manifest: folder.manifest,
       cacheStrategy,
       ...(maxBatchRows !== undefined && { maxBatchRows }),
+      ...(costProfile !== undefined && { costProfile }),
       providerId: `onnxruntime-node/${executionProvider}/${folder.manifest.name}`,
     });
     this.folder = folder;
@@ -84,6 +96,8 @@ export class OnnxLogitsProvider extends OnnxImageModel {
       });
     }
     const cacheStrategy = checkLoadOptions(options);
+    if (options.costProfile !== undefined) checkCostPoints(options.costProfile); // before loading
+
     const folder = await readModelFolder(options.modelDir ?? shippedModelDir);
     const decoder = await createInferenceSession(
       folder.decoderPath,
@@ -108,6 +122,7 @@ export class OnnxLogitsProvider extends OnnxImageModel {
       executionProvider,
       cacheStrategy,
       options.maxBatchRows,
+      options.costProfile,
     );
     if (options.calibrate) await provider.calibrate();
     return provider;

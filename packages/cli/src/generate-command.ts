@@ -13,6 +13,7 @@ import {
   type Redraft,
 } from '@sjd/backend-node';
 import { SingleBar } from 'cli-progress';
+import { readCostProfile } from './cost-profile-file.js';
 import { modelSearchPath, resolveModelDir } from './find-models.js';
 import { checkOutputPath, outputPath, summarizePaths } from './output-paths.js';
 
@@ -24,6 +25,7 @@ export interface GenerateFlags {
   readonly init: DraftInit;
   readonly redraft: Redraft;
   readonly maxWindow: number;
+  readonly costProfile?: string;
   readonly seed?: number;
   readonly topK?: number;
   readonly topP?: number;
@@ -38,8 +40,8 @@ export interface GenerateFlags {
 
 /** Flags (option names as Commander keys them) that a method does not read. */
 const IGNORED_BY: Record<DecodingMethod, readonly (keyof GenerateFlags)[]> = {
-  ar: ['window', 'init', 'redraft', 'maxWindow'],
-  jacobi: ['redraft', 'maxWindow'],
+  ar: ['window', 'init', 'redraft', 'maxWindow', 'costProfile'],
+  jacobi: ['redraft', 'maxWindow', 'costProfile'],
   sjd: [],
 };
 
@@ -48,6 +50,7 @@ const FLAG_NAMES: Partial<Record<keyof GenerateFlags, string>> = {
   init: '--init',
   redraft: '--redraft',
   maxWindow: '--max-window',
+  costProfile: '--cost-profile',
 };
 
 /**
@@ -70,19 +73,26 @@ export async function runGenerate(
   }
   const warn = (message: string) => process.stderr.write(`sjd: warning: ${message}\n`);
   const ignored = IGNORED_BY[flags.method].filter((flag) => explicit.has(flag));
-  if (flags.method === 'sjd' && flags.window !== 'auto' && explicit.has('maxWindow'))
-    ignored.push('maxWindow');
+  if (flags.method === 'sjd' && flags.window !== 'auto') {
+    for (const flag of ['maxWindow', 'costProfile'] as const)
+      if (explicit.has(flag)) ignored.push(flag);
+  }
   if (ignored.length > 0) {
     warn(
       `--method ${flags.method} ignores ${ignored.map((flag) => FLAG_NAMES[flag]).join(' and ')}`,
     );
   }
   const modelDir = await resolveModelDir(flags.model, modelSearchPath());
+  // The automatic window sizes each step from the cost of longer blocks: a saved profile
+  // (sjd calibrate) keeps a seed's image the same run after run; without one, the core's
+  // fixed default guess does. Timing at load would make the windows, and so the image,
+  // depend on how busy the machine was.
+  const costProfile =
+    flags.costProfile === undefined ? undefined : await readCostProfile(flags.costProfile);
   const model = await OnnxLogitsProvider.load({
     ...(modelDir ? { modelDir } : {}),
     executionProvider: flags.executionProvider,
-    // The automatic window needs the backend's measured cost of longer blocks.
-    calibrate: flags.window === 'auto',
+    ...(costProfile ? { costProfile } : {}),
   });
   try {
     const recommended = model.manifest.sampling;
@@ -177,8 +187,12 @@ export async function runGenerate(
             })}\n`,
           );
         } else {
+          const windows =
+            flags.method === 'sjd' && flags.window === 'auto'
+              ? ` (windows ${s.windowSteps.map(([w, n]) => `${w}×${n}`).join(' ')}; costs: ${costProfile ? flags.costProfile : 'default guess'})`
+              : '';
           process.stdout.write(
-            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
+            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}${windows}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
           );
         }
       }

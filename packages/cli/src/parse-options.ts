@@ -34,6 +34,7 @@ export function flagForField(field: string): string {
     out: '--out',
     prompt: '<prompt>',
     executionProvider: '--execution-provider',
+    costProfile: '--cost-profile',
     host: '--host',
     port: '--port',
     'tls-cert': '--tls-cert',
@@ -41,7 +42,9 @@ export function flagForField(field: string): string {
     'tls-ca': '--tls-ca',
     'token-file': '--token-file',
   };
-  return flags[field] ?? field;
+  // `costProfile[2]` names a point of the profile given with `--cost-profile`.
+  const base = field.replace(/\[\d+\]$/, '');
+  return flags[field] ?? flags[base] ?? field;
 }
 
 /** Commander parser for `--window`: an integer, or `auto`. */

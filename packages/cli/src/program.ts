@@ -1,6 +1,7 @@
 import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
 import { addServeOptions, type ServeFlags, serve, serveOptionsFrom } from '@sjd/grpc-server';
 import { Command, Option } from 'commander';
+import { type CalibrateFlags, runCalibrate } from './calibrate-command.js';
 import { modelSearchPath, resolveModelDir } from './find-models.js';
 import { type GenerateFlags, runGenerate } from './generate-command.js';
 import { runModels } from './models-command.js';
@@ -47,6 +48,10 @@ export function createProgram(version: string): Command {
       'upper bound of --window auto',
       integerOption,
       DEFAULT_DECODING.maxWindow,
+    )
+    .option(
+      '--cost-profile <file.json>',
+      "--window auto: step costs saved by `sjd calibrate` (default: the core's fixed guess)",
     )
     .option(
       '--seed <n>',
@@ -99,6 +104,23 @@ export function createProgram(version: string): Command {
     .action((prompt: string, flags: GenerateFlags, command: Command) =>
       runGenerate(prompt, flags, typedFlags(command)),
     );
+
+  program
+    .command('calibrate')
+    .description(
+      'time the model by block length on this machine and save it, for generate --window auto --cost-profile',
+    )
+    .option(
+      '--model <dir|name>',
+      'model folder with a manifest.json, or a name `sjd models` lists (default: the shipped model)',
+    )
+    .addOption(
+      new Option('--execution-provider <ep>', 'where the model runs')
+        .choices(EXECUTION_PROVIDERS)
+        .default('cpu'),
+    )
+    .option('--out <file.json>', 'write the profile here (default: print it)')
+    .action((flags: CalibrateFlags) => runCalibrate(flags));
 
   program
     .command('models')

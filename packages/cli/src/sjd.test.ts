@@ -283,3 +283,55 @@ describe('sjd serve', () => {
     expect(log).toMatch(/"event":"listening","host":"0\.0\.0\.0"/);
   });
 });
+
+describe("sjd generate --window auto keeps the seed's promise", () => {
+  it('sjd calibrate saves a profile; with it, or with the default guess, a seed gives the same image each run', async () => {
+    const profile = join(scratch, 'costs.json');
+    const calibrated = await run('calibrate', '--model', modelDir, '--out', profile);
+    expect(calibrated.code).toBe(0);
+    const saved = JSON.parse(readFileSync(profile, 'utf8'));
+    expect(saved.model).toBe('shapes-v2');
+    expect(saved.points.length).toBeGreaterThan(3);
+    for (const costs of [['--cost-profile', profile], []]) {
+      const outputs: Buffer[] = [];
+      for (const i of [1, 2, 3]) {
+        const out = join(scratch, `auto-${costs.length}-${i}.png`);
+        const { code, stdout } = await run(
+          'generate',
+          CAPTION,
+          '--model',
+          modelDir,
+          '--window',
+          'auto',
+          '--seed',
+          '5',
+          '--out',
+          out,
+          ...costs,
+        );
+        expect(code).toBe(0);
+        expect(stdout).toMatch(/\(windows (\d+×\d+ ?)+; costs: /);
+        outputs.push(readFileSync(out));
+      }
+      expect(outputs[1]!.equals(outputs[0]!)).toBe(true);
+      expect(outputs[2]!.equals(outputs[0]!)).toBe(true);
+    }
+  });
+
+  it('a broken profile is exit 2, naming --cost-profile', async () => {
+    const bad = join(scratch, 'bad-costs.json');
+    writeFileSync(bad, JSON.stringify({ points: [{ blockLength: 0, ms: 1 }] }));
+    const { code, stderr } = await run(
+      'generate',
+      CAPTION,
+      '--model',
+      modelDir,
+      '--window',
+      'auto',
+      '--cost-profile',
+      bad,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--cost-profile/);
+  });
+});

@@ -64,6 +64,7 @@ export {
   CALIBRATION_BLOCK_LENGTHS,
   type CostPoint,
   CostProfile,
+  checkCostPoints,
   measureCostProfile,
 } from './provider/cost-profile.js';
 export {

@@ -1,6 +1,8 @@
 import {
   type CacheStrategy,
+  type CostPoint,
   CostProfile,
+  checkCostPoints,
   type ImageLayout,
   type LogitsProvider,
   type LogitsSession,
@@ -53,6 +55,8 @@ export abstract class OnnxImageModel implements LogitsProvider {
       providerId: string;
       /** Most rows merged into one decoder call; 1 runs every session's passes alone. Default 1. */
       maxBatchRows?: number;
+      /** Step costs measured before (e.g. by `sjd calibrate`), for {@link relativeCost}. */
+      costProfile?: readonly CostPoint[];
     },
   ) {
     this.manifest = options.manifest;
@@ -60,6 +64,9 @@ export abstract class OnnxImageModel implements LogitsProvider {
     this.layout = layoutFromManifest(options.manifest);
     this.cacheStrategy = options.cacheStrategy;
     this.providerId = options.providerId;
+    if (options.costProfile !== undefined) {
+      this.profile = new CostProfile(checkCostPoints(options.costProfile));
+    }
     const { decoder: d } = options.manifest;
     this.shape = {
       layers: d.numLayers,
@@ -78,14 +85,21 @@ export abstract class OnnxImageModel implements LogitsProvider {
         : undefined;
   }
 
-  /** Whether {@link calibrate} has measured this machine's step costs. */
+  /** Whether step costs were measured ({@link calibrate}) or given (`costProfile`). */
   get calibrated(): boolean {
     return this.profile.measured;
   }
 
+  /** The measured or given step costs (empty: the core's default guess), to save and pass in later. */
+  get costProfile(): readonly CostPoint[] {
+    return this.profile.points;
+  }
+
   /**
    * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
-   * {@link calibrate} took; the core's default guess before. Used by SJD's automatic window.
+   * {@link calibrate} took or the `costProfile` given; the core's default guess otherwise.
+   * Used by SJD's automatic window: the same profile and seed give the same image, while a
+   * fresh calibration (timings vary run to run) may choose other windows.
    */
   relativeCost(blockLength: number): number {
     return this.profile.relativeCost(blockLength);

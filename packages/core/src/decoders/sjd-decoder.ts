@@ -75,6 +75,7 @@ export async function* decodeSjd(
     const size = adaptive
       ? adaptive.next(context.remaining)
       : Math.min(settings.window as number, context.remaining);
+    context.stats.recordWindow(size);
     if (drafts.length > size) drafts.length = size;
     while (drafts.length < size)
       drafts.push(initializer.draft(context.count + drafts.length, tokenAt));

@@ -1,4 +1,5 @@
 import { defaultRelativeCost } from '../decoders/adaptive-window.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { LogitsProvider } from './logits-provider.js';
 
 /** One measured forward pass: a block of `blockLength` tokens (two rows) took `ms`. */
@@ -53,6 +54,36 @@ export class CostProfile {
     const slope = (last.ms - previous.ms) / Math.max(1, last.blockLength - previous.blockLength);
     return (last.ms + slope * (n - last.blockLength)) / base;
   }
+}
+
+/**
+ * Checks a cost profile given from outside (a saved `sjd calibrate` file, a load option):
+ * at least one point, block lengths distinct integers ≥ 1, times finite and > 0. Throws an
+ * `InvalidArgumentError` on `field` naming what is wrong.
+ */
+export function checkCostPoints(value: unknown, field = 'costProfile'): CostPoint[] {
+  const allowed =
+    'a non-empty array of { blockLength: integer ≥ 1, ms: finite number > 0 }, one point per block length';
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidArgumentError({ field, allowed, received: value });
+  }
+  const seen = new Set<number>();
+  return value.map((point, i) => {
+    const { blockLength, ms } = (point ?? {}) as { blockLength?: unknown; ms?: unknown };
+    if (
+      typeof blockLength !== 'number' ||
+      !Number.isInteger(blockLength) ||
+      blockLength < 1 ||
+      seen.has(blockLength) ||
+      typeof ms !== 'number' ||
+      !Number.isFinite(ms) ||
+      ms <= 0
+    ) {
+      throw new InvalidArgumentError({ field: `${field}[${i}]`, allowed, received: point });
+    }
+    seen.add(blockLength);
+    return { blockLength, ms };
+  });
 }
 
 /**

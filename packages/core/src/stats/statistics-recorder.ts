@@ -17,6 +17,12 @@ export interface DecodingStatistics {
   readonly verifiedByPosition: readonly number[];
   /** Drafts accepted at each window position. */
   readonly acceptedByPosition: readonly number[];
+  /**
+   * The SJD windows the steps used, as `[window, steps]` pairs by increasing window: one
+   * pair for a fixed window (plus the shorter ones the image's end forces), several when
+   * the window is automatic. Empty for vanilla AR and Jacobi.
+   */
+  readonly windowSteps: readonly (readonly [window: number, steps: number])[];
   /** Milliseconds spent inside the provider (forward passes, truncation, session setup). */
   readonly providerMs: number;
   /** Milliseconds spent in the core itself (logits processing, sampling, bookkeeping). */
@@ -34,6 +40,13 @@ export class StatisticsRecorder {
   totalMs = 0;
   readonly verified: number[] = [];
   readonly accepted: number[] = [];
+  /** Steps per SJD window size. */
+  readonly windows = new Map<number, number>();
+
+  /** Records the window an SJD step verified. */
+  recordWindow(window: number): void {
+    this.windows.set(window, (this.windows.get(window) ?? 0) + 1);
+  }
 
   /** Records one step: the drafts that were verified, in window order, and how many passed. */
   recordStep(committedTokens: number, verifiedDrafts: number, acceptedDrafts: number): void {
@@ -56,6 +69,9 @@ export class StatisticsRecorder {
       this.verified[i] = (this.verified[i] ?? 0) + (other.verified[i] ?? 0);
       this.accepted[i] = (this.accepted[i] ?? 0) + (other.accepted[i] ?? 0);
     }
+    for (const [window, steps] of other.windows) {
+      this.windows.set(window, (this.windows.get(window) ?? 0) + steps);
+    }
   }
 
   summary(): DecodingStatistics {
@@ -72,6 +88,7 @@ export class StatisticsRecorder {
       acceptanceByPosition,
       verifiedByPosition: this.verified.map((v) => v ?? 0),
       acceptedByPosition: this.verified.map((_, i) => this.accepted[i] ?? 0),
+      windowSteps: [...this.windows].sort((a, b) => a[0] - b[0]),
       providerMs: this.providerMs,
       coreMs: Math.max(0, this.totalMs - this.providerMs),
       totalMs: this.totalMs,
