@@ -219,7 +219,7 @@ export class SjdGrpcServer {
     return this.boundMetricsPort;
   }
 
-  /** The Prometheus registry with the server's metrics (see {@link ServerMetrics}). */
+  /** The Prometheus registry with the server's metrics (the `sjd_*` series listed in docs/grpc.md). */
   get metricsRegistry(): Registry {
     return this.metrics.registry;
   }
