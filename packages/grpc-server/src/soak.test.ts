@@ -36,26 +36,36 @@ async function run(requests: number, concurrency: number): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-function settledRss(): number {
+/** Resident set and JavaScript heap after a full collection. */
+function settledMemory(): { rss: number; heap: number } {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().rss;
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heap: heapUsed };
 }
 
 describe('soak', () => {
-  it('200 requests leave RSS within 10% of where it was after warm-up, and no session open', async () => {
-    await run(40, 4); // warm-up: onnxruntime's arenas and grpc buffers reach their working size
-    const before = settledRss();
+  it('a second 200 requests leave the heap within 10% and RSS within 25% of where the first 200 left them, and no session open', async () => {
+    // Warm-up and a first round: onnxruntime's arenas, the allocator and grpc buffers reach
+    // their working size (RSS still moved by ±10% over the first 200 from one run to the next).
+    await run(240, 4);
+    const before = settledMemory();
     const started = performance.now();
     await run(200, 4);
     const seconds = (performance.now() - started) / 1000;
-    const after = settledRss();
-    const growth = (after - before) / before;
+    const after = settledMemory();
+    const growth = (after.rss - before.rss) / before.rss;
+    const heapGrowth = (after.heap - before.heap) / before.heap;
     const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     console.log(
-      `soak: 200 requests in ${seconds.toFixed(1)} s, RSS ${mb(before)} → ${mb(after)} MiB (${(growth * 100).toFixed(1)}% growth)`,
+      `soak: 200 requests in ${seconds.toFixed(1)} s, RSS ${mb(before.rss)} → ${mb(after.rss)} MiB (${(growth * 100).toFixed(1)}%), heap ${mb(before.heap)} → ${mb(after.heap)} MiB (${(heapGrowth * 100).toFixed(1)}%)`,
     );
-    expect(t.requests().filter((r) => r.outcome === 'OK')).toHaveLength(240);
+    expect(t.requests().filter((r) => r.outcome === 'OK')).toHaveLength(440);
     expect(model.activeSessions).toBe(0);
-    expect(growth).toBeLessThan(0.1);
+    // The JavaScript heap after a collection is steady to ±2% from run to run: a leak of
+    // JavaScript objects shows there. RSS moves by ±15% between identical runs (the
+    // allocator's arenas on two threads; 186 → 208 MiB once, 214 → 181 another time), so it
+    // only catches a gross native leak; onnxruntime sessions are counted exactly above.
+    expect(heapGrowth).toBeLessThan(0.1);
+    expect(growth).toBeLessThan(0.25);
   });
 });
