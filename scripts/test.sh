@@ -21,6 +21,7 @@ fi
 /usr/bin/python3 scripts/check-python-imports.py
 
 command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@10
+node scripts/check-workspace-bins.mjs  # a bin pointing into dist/ warns on every fresh install
 pnpm install --frozen-lockfile
 pnpm lint
 pnpm test
