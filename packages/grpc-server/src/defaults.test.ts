@@ -1,34 +1,19 @@
 import { credentials } from '@grpc/grpc-js';
-import { DEFAULT_DECODING, type OnnxLogitsProvider } from '@sjd/backend-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DECODING } from '@sjd/backend-node';
+import { describe, expect, it } from 'vitest';
 import {
   GenerateRequest,
   type GenerateResponse,
   GenerationServiceClient,
 } from './generated/sjd/v1/sjd.js';
 import { INIT, METHOD, REDRAFT } from './proto-enums.js';
-import {
-  CAPTION,
-  collect,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { CAPTION, collect, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model] });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer();
 
 describe('unset fields take the library defaults (one source: @sjd/core)', () => {
   it('the typed client without decoding settings runs DEFAULT_DECODING', async () => {
-    const [start] = await collect(t.client.generate({ prompt: CAPTION, seed: 1 }));
+    const [start] = await collect(fx.t.client.generate({ prompt: CAPTION, seed: 1 }));
     expect(start).toMatchObject({
       type: 'generation-start',
       method: DEFAULT_DECODING.method,
@@ -39,7 +24,7 @@ describe('unset fields take the library defaults (one source: @sjd/core)', () =>
   });
 
   it('a raw request with no decoding message runs DEFAULT_DECODING', async () => {
-    const client = new GenerationServiceClient(t.address, credentials.createInsecure());
+    const client = new GenerationServiceClient(fx.t.address, credentials.createInsecure());
     const start = await new Promise<GenerateResponse>((resolve, reject) => {
       const call = client.generate(GenerateRequest.fromPartial({ prompt: CAPTION, seed: 1n }));
       call.once('data', (response: GenerateResponse) => {

@@ -1,27 +1,9 @@
-import type { OnnxLogitsProvider } from '@sjd/backend-node';
 import type { GenerateParams, SjdRpcError } from '@sjd/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_DETAILS_BYTES } from './rpc-error.js';
-import {
-  CAPTION,
-  CHEAP,
-  collect,
-  failure,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { CAPTION, CHEAP, collect, failure, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model] });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer();
 
 const MB = 1024 * 1024;
 
@@ -36,7 +18,9 @@ const huge: [string, string, string, Partial<GenerateParams>][] = [
 describe('what errors echo of the input is capped', () => {
   it.each(huge)('%s → %s naming %s, with a short message', async (_, status, field, params) => {
     const error = (await failure(() =>
-      collect(t.client.generate({ prompt: CAPTION, ...CHEAP, ...params }, { timeoutMs: 10_000 })),
+      collect(
+        fx.t.client.generate({ prompt: CAPTION, ...CHEAP, ...params }, { timeoutMs: 10_000 }),
+      ),
     )) as SjdRpcError;
     expect([error.status, error.field]).toEqual([status, field]);
     expect(Buffer.byteLength(error.details)).toBeLessThanOrEqual(MAX_DETAILS_BYTES);
@@ -44,7 +28,7 @@ describe('what errors echo of the input is capped', () => {
   });
 
   it('and so are the log records', () => {
-    const records = t.requests();
+    const records = fx.t.requests();
     expect(records).toHaveLength(huge.length);
     for (const record of records) {
       expect(JSON.stringify(record).length).toBeLessThan(2 * MAX_DETAILS_BYTES);

@@ -13,30 +13,13 @@ import { encodePng, encodePrompt, generate, type OnnxLogitsProvider } from '@sjd
 import { SjdClient, type SjdRpcError } from '@sjd/client';
 import { service as healthService } from 'grpc-health-check';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerLogRecord } from './server-log.js';
 import { jsonLineLogger } from './server-log.js';
 import { GENERATION_SERVICE_NAME, SjdGrpcServer } from './sjd-grpc-server.js';
-import {
-  CAPTION,
-  CHEAP,
-  collect,
-  failure,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { CAPTION, CHEAP, collect, failure, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model] });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer();
 
 type HealthClient = {
   check(
@@ -77,7 +60,7 @@ describe('health', () => {
       expect((await failure(() => client.listModels())) as SjdRpcError).toMatchObject({
         status: 'UNAVAILABLE',
       });
-      provide([model]);
+      provide([fx.model]);
       await server.ready();
       expect(await healthOf(health, '')).toMatch(/^(SERVING|1)$/);
       expect(await healthOf(health, GENERATION_SERVICE_NAME)).toMatch(/^(SERVING|1)$/);
@@ -95,7 +78,7 @@ describe('health', () => {
 describe('Generate', () => {
   it('streams start, one block per step, previews, the PNG and a summary, equal to in-process generation', async () => {
     const events = await collect(
-      t.client.generate({
+      fx.t.client.generate({
         prompt: CAPTION,
         seed: 7,
         previewEvery: 4,
@@ -104,10 +87,10 @@ describe('Generate', () => {
     );
     const start = events[0]!;
     if (start.type !== 'generation-start') throw new Error(`first event is ${start.type}`);
-    const { gridWidth, gridHeight, pixelWidth, pixelHeight } = model.manifest.image;
+    const { gridWidth, gridHeight, pixelWidth, pixelHeight } = fx.model.manifest.image;
     expect(start).toMatchObject({
       seed: 7,
-      model: model.manifest.name,
+      model: fx.model.manifest.name,
       gridWidth,
       gridHeight,
       pixelWidth,
@@ -117,7 +100,7 @@ describe('Generate', () => {
       window: 16,
       init: 'vertical',
     });
-    expect(start.sampling).toEqual(model.manifest.sampling);
+    expect(start.sampling).toEqual(fx.model.manifest.sampling);
 
     const blocks = events.filter((e) => e.type === 'token-block');
     const previews = events.filter((e) => e.type === 'image-preview');
@@ -144,17 +127,21 @@ describe('Generate', () => {
     expect(summary.timings.totalMs).toBeGreaterThanOrEqual(summary.timings.firstBlockMs);
 
     // The same request in process: same tokens, byte-identical PNG.
-    const prompt = encodePrompt(model.manifest, CAPTION);
+    const prompt = encodePrompt(fx.model.manifest, CAPTION);
     const local = await generate({
-      provider: model,
+      provider: fx.model,
       prompt: prompt.conditional,
       unconditionalPrompt: prompt.unconditional,
       seed: 7,
-      sampling: model.manifest.sampling,
+      sampling: fx.model.manifest.sampling,
       decoding: { method: 'sjd', window: 16, init: 'vertical' },
     });
     expect(Array.from(done[0]!.tokens)).toEqual(Array.from(local.images[0]!.tokens));
-    const png = encodePng(await model.decodeImage(local.images[0]!.codes), pixelWidth, pixelHeight);
+    const png = encodePng(
+      await fx.model.decodeImage(local.images[0]!.codes),
+      pixelWidth,
+      pixelHeight,
+    );
     expect(Buffer.from(done[0]!.png).equals(png)).toBe(true);
   });
 
@@ -163,7 +150,7 @@ describe('Generate', () => {
       ...CHEAP,
       decoding: { method: 'jacobi', window: 16, init: 'vertical' },
     } as const;
-    const events = await collect(t.client.generate({ prompt: CAPTION, images: 2, ...greedy }));
+    const events = await collect(fx.t.client.generate({ prompt: CAPTION, images: 2, ...greedy }));
     const start = events[0]!;
     if (start.type !== 'generation-start') throw new Error('no start');
     expect(Number.isSafeInteger(start.seed)).toBe(true);
@@ -173,7 +160,7 @@ describe('Generate', () => {
     const firstOfImage1 = events.findIndex((e) => e.type === 'token-block' && e.image === 1);
     expect(events.findIndex((e) => e.type === 'image-done')).toBeLessThan(firstOfImage1);
     const replay = await collect(
-      t.client.generate({ prompt: CAPTION, images: 2, seed: start.seed, ...greedy }),
+      fx.t.client.generate({ prompt: CAPTION, images: 2, seed: start.seed, ...greedy }),
     );
     expect(replay.filter((e) => e.type === 'image-done').map((e) => Array.from(e.tokens))).toEqual(
       images.map((e) => Array.from(e.tokens)),
@@ -181,7 +168,7 @@ describe('Generate', () => {
   });
   it('reads a shapes caption in any shape order as the reading order the model was trained on', async () => {
     const tokens = async (prompt: string) =>
-      (await collect(t.client.generate({ prompt, seed: 5, ...CHEAP })))
+      (await collect(fx.t.client.generate({ prompt, seed: 5, ...CHEAP })))
         .filter((e) => e.type === 'image-done')
         .map((e) => Array.from(e.tokens));
     const inOrder = 'a small blue square at the top left and a large red circle in the centre';
@@ -191,7 +178,7 @@ describe('Generate', () => {
 
   it('runs SJD with an automatic window, coupled redrafts and a newer initialiser', async () => {
     const events = await collect(
-      t.client.generate({
+      fx.t.client.generate({
         prompt: CAPTION,
         seed: 5,
         decoding: {
@@ -210,7 +197,7 @@ describe('Generate', () => {
       init: 'context-frequency',
     });
     expect(events.at(-1)?.type).toBe('generation-done');
-    expect(t.requests().at(-1)?.decoding).toBe('sjd L=auto context-frequency coupled');
+    expect(fx.t.requests().at(-1)?.decoding).toBe('sjd L=auto context-frequency coupled');
   });
 });
 
@@ -238,7 +225,7 @@ async function reflect(...requests: object[]): Promise<ReflectionAnswer[]> {
   type ReflectionCall = NodeJS.ReadWriteStream & { write(message: object): boolean; end(): void };
   type ReflectionClient = { serverReflectionInfo(): ReflectionCall; close(): void };
   const client = new grpcPackage.grpc.reflection.v1.ServerReflection(
-    `127.0.0.1:${t.port}`,
+    `127.0.0.1:${fx.t.port}`,
     credentials.createInsecure(),
   );
   const call = client.serverReflectionInfo();
@@ -254,16 +241,16 @@ async function reflect(...requests: object[]): Promise<ReflectionAnswer[]> {
 
 describe('ListModels and reflection', () => {
   it('lists the model with its words and recommended sampling', async () => {
-    const list = await t.client.listModels();
-    expect(list.defaultModel).toBe(model.manifest.name);
+    const list = await fx.t.client.listModels();
+    expect(list.defaultModel).toBe(fx.model.manifest.name);
     expect(list.models).toHaveLength(1);
     expect(list.models[0]).toMatchObject({
-      name: model.manifest.name,
-      gridWidth: model.manifest.image.gridWidth,
-      vocabularySize: model.manifest.vocabulary.size,
-      words: model.manifest.textTokenizer.words,
-      maxCaptionWords: model.manifest.prompt.captionLength,
-      recommendedSampling: model.manifest.sampling,
+      name: fx.model.manifest.name,
+      gridWidth: fx.model.manifest.image.gridWidth,
+      vocabularySize: fx.model.manifest.vocabulary.size,
+      words: fx.model.manifest.textTokenizer.words,
+      maxCaptionWords: fx.model.manifest.prompt.captionLength,
+      recommendedSampling: fx.model.manifest.sampling,
     });
   });
 
@@ -321,15 +308,15 @@ describe('ListModels and reflection', () => {
 
 describe('logs', () => {
   it('writes one record per request with its outcome and timings', async () => {
-    const before = t.requests().length;
-    await collect(t.client.generate({ prompt: CAPTION, seed: 3, ...CHEAP }));
-    await failure(() => collect(t.client.generate({ prompt: CAPTION, sampling: { topP: 2 } })));
-    const [ok, bad] = t.requests().slice(before);
+    const before = fx.t.requests().length;
+    await collect(fx.t.client.generate({ prompt: CAPTION, seed: 3, ...CHEAP }));
+    await failure(() => collect(fx.t.client.generate({ prompt: CAPTION, sampling: { topP: 2 } })));
+    const [ok, bad] = fx.t.requests().slice(before);
     expect(ok).toMatchObject({
       kind: 'request',
       method: '/sjd.v1.GenerationService/Generate',
       outcome: 'OK',
-      model: model.manifest.name,
+      model: fx.model.manifest.name,
       seed: 3,
       images: 1,
       decoding: 'sjd L=16 vertical independent',

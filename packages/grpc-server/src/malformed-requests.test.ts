@@ -4,35 +4,17 @@ import {
   makeGenericClientConstructor,
   type ServiceError,
 } from '@grpc/grpc-js';
-import type { OnnxLogitsProvider } from '@sjd/backend-node';
 import type { GenerateParams, SjdRpcError } from '@sjd/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GenerateRequest,
   type GenerateResponse,
   GenerationServiceClient,
   GenerationServiceService,
 } from './generated/sjd/v1/sjd.js';
-import {
-  CAPTION,
-  CHEAP,
-  collect,
-  failure,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { CAPTION, CHEAP, collect, failure, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model], maxImagesPerRequest: 4 });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer({ maxImagesPerRequest: 4 });
 
 const many = Array.from({ length: 60 }, () => 'circle').join(' ');
 
@@ -85,7 +67,7 @@ const viaClient: [string, string, string, Partial<GenerateParams>][] = [
 ];
 
 function rawGenerate(request: GenerateRequest): Promise<ServiceError> {
-  const client = new GenerationServiceClient(t.address, credentials.createInsecure());
+  const client = new GenerationServiceClient(fx.t.address, credentials.createInsecure());
   return expectError(client.generate(request)).finally(() => client.close());
 }
 
@@ -100,7 +82,7 @@ function expectError(call: ClientReadableStream<unknown>): Promise<ServiceError>
 describe('malformed requests', () => {
   it.each(viaClient)('%s → %s naming %s', async (_, status, field, params) => {
     const error = (await failure(() =>
-      collect(t.client.generate({ prompt: CAPTION, ...CHEAP, ...params })),
+      collect(fx.t.client.generate({ prompt: CAPTION, ...CHEAP, ...params })),
     )) as SjdRpcError;
     expect(error.name).toBe('SjdRpcError');
     expect([error.status, error.field]).toEqual([status, field]);
@@ -127,7 +109,7 @@ describe('malformed requests', () => {
       },
     };
     const Raw = makeGenericClientConstructor(definition, 'Raw');
-    const client = new Raw(t.address, credentials.createInsecure()) as unknown as {
+    const client = new Raw(fx.t.address, credentials.createInsecure()) as unknown as {
       generate(bytes: Buffer): ClientReadableStream<GenerateResponse>;
       close(): void;
     };
@@ -140,14 +122,14 @@ describe('malformed requests', () => {
   });
 
   it('after all of them the server still serves, logged every one, and holds no session', async () => {
-    const events = await collect(t.client.generate({ prompt: CAPTION, ...CHEAP }));
+    const events = await collect(fx.t.client.generate({ prompt: CAPTION, ...CHEAP }));
     expect(events.at(-1)?.type).toBe('generation-done');
-    const outcomes = t.requests().map((r) => r.outcome);
+    const outcomes = fx.t.requests().map((r) => r.outcome);
     expect(outcomes.filter((o) => o === 'INVALID_ARGUMENT')).toHaveLength(viaClient.length - 1 + 4);
     expect(outcomes.filter((o) => o === 'NOT_FOUND')).toHaveLength(1);
     expect(outcomes.at(-1)).toBe('OK');
-    expect(model.activeSessions).toBe(0);
-    expect(t.server.activeGenerations).toBe(0);
+    expect(fx.model.activeSessions).toBe(0);
+    expect(fx.t.server.activeGenerations).toBe(0);
   });
 });
 
@@ -160,7 +142,7 @@ describe('malformed ListModels requests', () => {
       },
     };
     const Raw = makeGenericClientConstructor(definition, 'Raw');
-    const client = new Raw(t.address, credentials.createInsecure()) as unknown as {
+    const client = new Raw(fx.t.address, credentials.createInsecure()) as unknown as {
       listModels(bytes: Buffer, callback: (error: ServiceError | null) => void): void;
       close(): void;
     };
@@ -170,6 +152,6 @@ describe('malformed ListModels requests', () => {
     client.close();
     expect(error?.code).toBe(3);
     expect(error?.metadata.get('sjd-field')).toEqual(['request']);
-    expect(t.requests().at(-1)).toMatchObject({ outcome: 'INVALID_ARGUMENT', field: 'request' });
+    expect(fx.t.requests().at(-1)).toMatchObject({ outcome: 'INVALID_ARGUMENT', field: 'request' });
   });
 });

@@ -1,29 +1,11 @@
-import type { OnnxLogitsProvider } from '@sjd/backend-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CAPTION,
-  CHEAP,
-  collect,
-  failure,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { CAPTION, CHEAP, collect, failure, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model], maxConcurrent: 1, metrics: { port: 0 } });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer({ maxConcurrent: 1, metrics: { port: 0 } });
 
 /** Scrapes `/metrics` over HTTP and returns `name{labels}` → value. */
 async function scrape(): Promise<Map<string, number>> {
-  const response = await fetch(`http://127.0.0.1:${t.server.metricsPort}/metrics`);
+  const response = await fetch(`http://127.0.0.1:${fx.t.server.metricsPort}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/text\/plain/);
   const samples = new Map<string, number>();
@@ -37,9 +19,9 @@ async function scrape(): Promise<Map<string, number>> {
 
 describe('Prometheus metrics', () => {
   it('count calls by method and status, with latency, first block, steps and tokens per step', async () => {
-    await collect(t.client.generate({ prompt: CAPTION, ...CHEAP }));
-    await failure(() => collect(t.client.generate({ prompt: CAPTION, sampling: { topP: 2 } })));
-    await t.client.listModels();
+    await collect(fx.t.client.generate({ prompt: CAPTION, ...CHEAP }));
+    await failure(() => collect(fx.t.client.generate({ prompt: CAPTION, sampling: { topP: 2 } })));
+    await fx.t.client.listModels();
     const m = await scrape();
     expect(m.get('sjd_requests_total{method="Generate",status="OK"}')).toBe(1);
     expect(m.get('sjd_requests_total{method="Generate",status="INVALID_ARGUMENT"}')).toBe(1);
@@ -47,7 +29,7 @@ describe('Prometheus metrics', () => {
     expect(m.get('sjd_request_duration_seconds_count{method="Generate",status="OK"}')).toBe(1);
     expect(m.get('sjd_time_to_first_block_seconds_count')).toBe(1);
     expect(m.get('sjd_generation_steps_count')).toBe(1);
-    const { steps, stepCompression } = t.requests()[0]!;
+    const { steps, stepCompression } = fx.t.requests()[0]!;
     expect(m.get('sjd_generation_steps_sum')).toBe(steps);
     expect(m.get('sjd_tokens_per_step_sum')).toBe(stepCompression);
     expect(m.get('sjd_model_state{state="serving"}')).toBe(1);
@@ -61,29 +43,29 @@ describe('Prometheus metrics', () => {
     expect([idle.get('sjd_busy_slots'), idle.get('sjd_queue_depth')]).toEqual([0, 0]);
     const controller = new AbortController();
     const running = collect(
-      t.client.generate(
+      fx.t.client.generate(
         { prompt: CAPTION, images: 16, decoding: { method: 'ar' } },
         { signal: controller.signal },
       ),
     ).catch(() => {});
     const waiting = [1, 2].map(() =>
       collect(
-        t.client.generate({ prompt: CAPTION, ...CHEAP }, { signal: controller.signal }),
+        fx.t.client.generate({ prompt: CAPTION, ...CHEAP }, { signal: controller.signal }),
       ).catch(() => {}),
     );
-    await expect.poll(() => t.server.queuedGenerations).toBe(2);
+    await expect.poll(() => fx.t.server.queuedGenerations).toBe(2);
     const busy = await scrape();
     expect([busy.get('sjd_busy_slots'), busy.get('sjd_queue_depth')]).toEqual([1, 2]);
     controller.abort();
     await Promise.all([running, ...waiting]);
-    await expect.poll(() => t.server.activeGenerations).toBe(0);
+    await expect.poll(() => fx.t.server.activeGenerations).toBe(0);
     const after = await scrape();
     expect([after.get('sjd_busy_slots'), after.get('sjd_queue_depth')]).toEqual([0, 0]);
     expect(after.get('sjd_requests_total{method="Generate",status="CANCELLED"}')).toBe(3);
   });
 
   it('answer 404 for anything but GET /metrics', async () => {
-    const response = await fetch(`http://127.0.0.1:${t.server.metricsPort}/`);
+    const response = await fetch(`http://127.0.0.1:${fx.t.server.metricsPort}/`);
     expect(response.status).toBe(404);
   });
 });

@@ -1,29 +1,11 @@
-import type { OnnxLogitsProvider } from '@sjd/backend-node';
 import type { SamplingSettings, SjdRpcError } from '@sjd/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CAPTION,
-  CHEAP,
-  collect,
-  failure,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { CAPTION, CHEAP, collect, failure, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model] });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer();
 
 const generate = (sampling: SamplingSettings) =>
-  collect(t.client.generate({ prompt: CAPTION, ...CHEAP, sampling }, { timeoutMs: 60_000 }));
+  collect(fx.t.client.generate({ prompt: CAPTION, ...CHEAP, sampling }, { timeoutMs: 60_000 }));
 
 describe('sampling values that would overflow the logits', () => {
   it.each([
@@ -35,7 +17,7 @@ describe('sampling values that would overflow the logits', () => {
   ] as const)('%s → INVALID_ARGUMENT naming %s before any event', async (_, field, sampling) => {
     const events: unknown[] = [];
     const error = (await failure(async () => {
-      for await (const event of t.client.generate({ prompt: CAPTION, ...CHEAP, sampling })) {
+      for await (const event of fx.t.client.generate({ prompt: CAPTION, ...CHEAP, sampling })) {
         events.push(event);
       }
     })) as SjdRpcError;

@@ -1,23 +1,7 @@
-import type { OnnxLogitsProvider } from '@sjd/backend-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CAPTION,
-  CHEAP,
-  loadTestModel,
-  startTestServer,
-  type TestServer,
-} from './test-support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { CAPTION, CHEAP, useTestServer } from './test-support/test-server.js';
 
-let model: OnnxLogitsProvider;
-let t: TestServer;
-beforeAll(async () => {
-  model = await loadTestModel();
-  t = await startTestServer({ models: [model], maxConcurrent: 2, maxQueue: 8 });
-});
-afterAll(async () => {
-  await t?.close();
-  await model?.release();
-});
+const fx = useTestServer({ maxConcurrent: 2, maxQueue: 8 });
 
 /** The cheapest requests the tests know (SJD, small window, no CFG). */
 const SOAK = { prompt: CAPTION, ...CHEAP };
@@ -28,7 +12,7 @@ async function run(requests: number, concurrency: number): Promise<void> {
     while (next < requests) {
       const seed = next++;
       let done = false;
-      for await (const event of t.client.generate({ ...SOAK, seed }))
+      for await (const event of fx.t.client.generate({ ...SOAK, seed }))
         if (event.type === 'generation-done') done = true;
       expect(done).toBe(true);
     }
@@ -59,8 +43,8 @@ describe('soak', () => {
     console.log(
       `soak: 200 requests in ${seconds.toFixed(1)} s, RSS ${mb(before.rss)} → ${mb(after.rss)} MiB (${(growth * 100).toFixed(1)}%), heap ${mb(before.heap)} → ${mb(after.heap)} MiB (${(heapGrowth * 100).toFixed(1)}%)`,
     );
-    expect(t.requests().filter((r) => r.outcome === 'OK')).toHaveLength(440);
-    expect(model.activeSessions).toBe(0);
+    expect(fx.t.requests().filter((r) => r.outcome === 'OK')).toHaveLength(440);
+    expect(fx.model.activeSessions).toBe(0);
     // The JavaScript heap after a collection is steady to ±2% from run to run: a leak of
     // JavaScript objects shows there. RSS moves by ±15% between identical runs (the
     // allocator's arenas on two threads; 186 → 208 MiB once, 214 → 181 another time), so it

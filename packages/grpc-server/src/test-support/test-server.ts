@@ -1,6 +1,7 @@
 import { OnnxLogitsProvider } from '@sjd/backend-node';
 import { type RemoteGenerationEvent, SjdClient } from '@sjd/client';
 import { shippedModelDir } from '@sjd/shapes';
+import { afterAll, beforeAll } from 'vitest';
 import type { RequestLogRecord, ServerLogRecord } from '../server-log.js';
 import type { SjdServerOptions } from '../server-options.js';
 import { SjdGrpcServer } from '../sjd-grpc-server.js';
@@ -59,6 +60,39 @@ export async function startTestServer(options: SjdServerOptions): Promise<TestSe
     close: async () => {
       client.close();
       await server.shutdown(0);
+    },
+  };
+}
+
+/** The test model and a server on it, for the tests of one file ({@link useTestServer}). */
+export interface TestFixture {
+  readonly model: OnnxLogitsProvider;
+  readonly t: TestServer;
+}
+
+/**
+ * Loads the test model and starts a server on it before the file's tests, and stops both
+ * after them. The fields are read inside tests (they exist from `beforeAll` on).
+ */
+export function useTestServer(options: Omit<SjdServerOptions, 'models'> = {}): TestFixture {
+  let model: OnnxLogitsProvider | undefined;
+  let t: TestServer | undefined;
+  beforeAll(async () => {
+    model = await loadTestModel();
+    t = await startTestServer({ models: [model], ...options });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await model?.release();
+  });
+  return {
+    get model() {
+      if (!model) throw new Error('useTestServer: the model is loaded in beforeAll');
+      return model;
+    },
+    get t() {
+      if (!t) throw new Error('useTestServer: the server starts in beforeAll');
+      return t;
     },
   };
 }
