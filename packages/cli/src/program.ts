@@ -90,15 +90,8 @@ export function createProgram(version: string): Command {
       integerOption,
       1,
     )
-    .option(
-      '--model <dir|name>',
-      'model folder with a manifest.json, or a name `sjd models` lists (default: the shipped model)',
-    )
-    .addOption(
-      new Option('--execution-provider <ep>', 'where the model runs')
-        .choices(EXECUTION_PROVIDERS)
-        .default('cpu'),
-    )
+    .addOption(modelOption())
+    .addOption(executionProviderOption())
     .option('--no-progress', 'no progress bar on stderr')
     .option('--json', 'print the summary as one JSON object (statistics included)', false)
     .action((prompt: string, flags: GenerateFlags, command: Command) =>
@@ -110,15 +103,8 @@ export function createProgram(version: string): Command {
     .description(
       'time the model by block length on this machine and save it, for generate --window auto --cost-profile',
     )
-    .option(
-      '--model <dir|name>',
-      'model folder with a manifest.json, or a name `sjd models` lists (default: the shipped model)',
-    )
-    .addOption(
-      new Option('--execution-provider <ep>', 'where the model runs')
-        .choices(EXECUTION_PROVIDERS)
-        .default('cpu'),
-    )
+    .addOption(modelOption())
+    .addOption(executionProviderOption())
     .option('--out <file.json>', 'write the profile here (default: print it)')
     .action((flags: CalibrateFlags) => runCalibrate(flags));
 
@@ -151,6 +137,21 @@ export function createProgram(version: string): Command {
   );
 
   return program;
+}
+
+/** `--model`, as generate and calibrate take it. */
+function modelOption(): Option {
+  return new Option(
+    '--model <dir|name>',
+    'model folder with a manifest.json, or a name `sjd models` lists (default: the shipped model)',
+  );
+}
+
+/** `--execution-provider`, as generate and calibrate take it. */
+function executionProviderOption(): Option {
+  return new Option('--execution-provider <ep>', 'where the model runs')
+    .choices(EXECUTION_PROVIDERS)
+    .default('cpu');
 }
 
 /** The options the user typed on the command line (not defaults or environment). */
