@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+
+/** The fixtures `build-fixtures.py` writes (committed under `fixtures/`). */
+export type JanusFixture = 'janus-tiny' | 'janus-enum';
+
+/**
+ * Absolute path of a committed fixture folder: `janus-tiny` (16 image codes on a 4×4 grid)
+ * or `janus-enum` (3 codes on a 2×2 grid, 81 sequences, for exactness tests).
+ */
+export function janusFixturePath(name: JanusFixture): string {
+  return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+}
