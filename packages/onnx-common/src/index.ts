@@ -11,6 +11,7 @@ export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.j
 export { ExecutionProviderError } from './execution-provider-error.js';
 export { ForwardBatcher, type RunBatch } from './forward-batcher.js';
 export { ImageDecoder } from './image-decoder.js';
+export * from './janus/index.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export { type DecoderShape, type Forward, OnnxDecoderSession } from './onnx-decoder-session.js';
 export { DEFAULT_MAX_BATCH_ROWS, OnnxImageModel } from './onnx-image-model.js';

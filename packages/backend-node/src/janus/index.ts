@@ -1,0 +1,1 @@
+export { isJanusFolder, type JanusLoadOptions, loadJanusModel } from './load-janus-model.js';

@@ -1,0 +1,176 @@
+import path from 'node:path';
+import {
+  AutoProcessor,
+  BaseStreamer,
+  env,
+  MultiModalityCausalLM,
+  type RawImage,
+  type VLChatProcessor,
+} from '@huggingface/transformers';
+import { type DecodingMethod, generate } from '@sjd/core';
+import { janusFixturePath } from '@sjd/janus-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadJanusModel } from './load-janus-model.js';
+
+const tiny = janusFixturePath('janus-tiny');
+let model: Awaited<ReturnType<typeof loadJanusModel>>;
+
+beforeAll(async () => {
+  model = await loadJanusModel(tiny);
+});
+afterAll(async () => {
+  await model?.release();
+});
+
+async function run(method: DecodingMethod, cfgScale: number, window = 8, seed = 1) {
+  const { prompt, unconditionalPrompt } = model.encodePrompt('a cat');
+  const result = await generate({
+    provider: model,
+    prompt,
+    unconditionalPrompt,
+    seed,
+    sampling: { temperature: 0, cfgScale },
+    decoding: { method, window, init: 'random' },
+  });
+  return result.images[0]!;
+}
+
+/** transformers.js' own greedy image generation on the same folder, and its tokens. */
+async function transformersJsGreedy() {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = `${path.dirname(tiny)}/`;
+  const name = path.basename(tiny);
+  const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
+  const tjs = await MultiModalityCausalLM.from_pretrained(name, { device: 'cpu' });
+  const inputs = await processor([{ role: '<|User|>', content: 'a cat' }], {
+    chat_template: 'text_to_image',
+  });
+  const steps: number[][] = [];
+  class Collect extends BaseStreamer {
+    override put(value: bigint[][]) {
+      steps.push(value.map((row) => Number(row.at(-1))));
+    }
+    override end() {}
+  }
+  const n = processor.num_image_tokens as number;
+  const images = (await tjs.generate_images({
+    ...inputs,
+    min_new_tokens: n,
+    max_new_tokens: n,
+    do_sample: false,
+    guidance_scale: 1,
+    streamer: new Collect(),
+  } as never)) as RawImage[];
+  await tjs.dispose();
+  // The first put is the prompt; then one token per step.
+  const tokens = steps.slice(1).map((s) => s[0]!);
+  const promptIds = Array.from(inputs.input_ids.data as BigInt64Array, Number);
+  return { tokens, image: images[0]!, promptIds };
+}
+
+describe('loadJanusModel on the janus-tiny fixture', () => {
+  it('reads sizes from the folder and IO names from the sessions', () => {
+    expect(model.vocabSize).toBe(16);
+    expect(model.layout).toEqual({
+      gridWidth: 4,
+      gridHeight: 4,
+      imageTokens: { start: 0, count: 16 },
+      endOfRowToken: null,
+    });
+    expect(model.promptVocabSize).toBeGreaterThan(256);
+    expect(model.graph).toMatchObject({
+      embeds: 'inputs_embeds',
+      hidden: 'hidden_states',
+      logits: 'logits',
+      imageIds: 'image_ids',
+      decodeInput: 'generated_tokens',
+      decodeOutput: 'decoded_image',
+      positionIds: true,
+      layers: 2,
+      kvHeads: 4,
+      headDim: 8,
+      kvType: 'float32',
+    });
+    expect(model.defaultCfgScale).toBe(5);
+  });
+
+  it('builds the unconditional prompt as the reference does: text → pad, first and last kept', () => {
+    const { prompt, unconditionalPrompt } = model.encodePrompt('a cat');
+    const pad = model.config.padToken;
+    expect(unconditionalPrompt.length).toBe(prompt.length);
+    expect(unconditionalPrompt[0]).toBe(prompt[0]);
+    expect(unconditionalPrompt.at(-1)).toBe(prompt.at(-1));
+    expect([...unconditionalPrompt.subarray(1, -1)].every((t) => t === pad)).toBe(true);
+  });
+
+  it('greedy SJD and Jacobi equal greedy vanilla token for token, with and without CFG', async () => {
+    for (const cfg of [1, 5]) {
+      const vanilla = await run('ar', cfg);
+      for (const window of [1, 3, 16]) {
+        expect([...(await run('sjd', cfg, window)).tokens]).toEqual([...vanilla.tokens]);
+      }
+      expect([...(await run('jacobi', cfg, 4)).tokens]).toEqual([...vanilla.tokens]);
+    }
+    expect(model.activeSessions).toBe(0);
+  });
+
+  it('matches transformers.js: same prompt ids, same greedy tokens, same image bytes', async () => {
+    const reference = await transformersJsGreedy();
+    expect([...model.encodePrompt('a cat').prompt]).toEqual(reference.promptIds);
+    const ours = await run('sjd', 1, 8);
+    expect([...ours.tokens]).toEqual(reference.tokens);
+    const image = await model.decodeImage(ours.codes);
+    expect([image.width, image.height]).toEqual([reference.image.width, reference.image.height]);
+    expect(Buffer.from(image.rgb).equals(Buffer.from(reference.image.data))).toBe(true);
+  });
+
+  it.each(['trim', 'mask'] as const)(
+    'truncate (%s) leaves no trace: logits equal a fresh forward within 1e-4',
+    async (cacheStrategy) => {
+      const m = await loadJanusModel(tiny, { cacheStrategy });
+      try {
+        const { prompt, unconditionalPrompt } = m.encodePrompt('a dog');
+        const prefixes = [prompt.slice(0, -1), unconditionalPrompt.slice(0, -1)];
+        const last = prompt.at(-1)!;
+        const block = (...codes: number[]) => [
+          Int32Array.of(last, ...codes),
+          Int32Array.of(last, ...codes),
+        ];
+        const used = await m.openSession({ prefixes });
+        const start = used.length;
+        await used.evaluate(block(3, 7, 1, 9, 2));
+        await used.truncate(start + 2); // keeps <begin_of_image> and code 3
+        const after = await used.evaluate([Int32Array.of(5, 11), Int32Array.of(5, 11)]);
+        const fresh = await m.openSession({ prefixes });
+        const expected = await fresh.evaluate(block(3, 5, 11));
+        for (let r = 0; r < 2; r++) {
+          const want = expected[r]!.subarray(2 * m.vocabSize);
+          const got = after[r]!;
+          expect(got.length).toBe(want.length);
+          for (let i = 0; i < got.length; i++)
+            expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
+        }
+        // and back to the session start: the pending prompt token is text again
+        await used.truncate(start);
+        const again = await used.evaluate(block(3));
+        const first = await (await m.openSession({ prefixes })).evaluate(block(3));
+        for (let i = 0; i < again[0]!.length; i++) {
+          expect(Math.abs(again[0]![i]! - first[0]![i]!)).toBeLessThan(1e-4);
+        }
+        await used.dispose();
+        await fresh.dispose();
+      } finally {
+        await m.release();
+      }
+    },
+  );
+
+  it('decodes codes to RGB through image_decode and rejects bad codes with a typed error', async () => {
+    const image = await model.decodeImage(new Int32Array(16).fill(3));
+    expect([image.width, image.height, image.rgb.length]).toEqual([16, 16, 16 * 16 * 3]);
+    await expect(model.decodeImage(new Int32Array(16).fill(16))).rejects.toMatchObject({
+      name: 'SjdInvalidArgumentError',
+    });
+  });
+});

@@ -1,0 +1,193 @@
+import {
+  type CacheStrategy,
+  type ImageLayout,
+  InvalidArgumentError,
+  type LogitsProvider,
+  type LogitsSession,
+  type OpenSessionOptions,
+} from '@sjd/core';
+import type { OnnxRuntime } from '../onnx-runtime.js';
+import { tensorToFloat32 } from './float16.js';
+import { type JanusConfig, type JanusFolderFiles, readJanusConfig } from './janus-config.js';
+import { checkJanusGraph, type JanusGraph, type JanusSessions } from './janus-graph.js';
+import { JanusPromptEncoder, type JanusPrompts } from './janus-prompt.js';
+import { JanusLogitsSession, type JanusParts } from './janus-session.js';
+
+/** An image decoded from codes: RGB bytes, row-major, 3 per pixel. */
+export interface JanusImage {
+  readonly width: number;
+  readonly height: number;
+  readonly rgb: Uint8Array;
+}
+
+/** Options of {@link JanusImageModel.create}. */
+export interface JanusModelOptions {
+  /** How rejected drafts leave the KV cache. Default `trim`. */
+  readonly cacheStrategy?: CacheStrategy;
+  /** For logs, e.g. `onnxruntime-node/cpu`. */
+  readonly providerId: string;
+}
+
+/**
+ * A `LogitsProvider` for a Janus / Janus-Pro folder in the transformers.js ONNX layout
+ * (`model_type` `multi_modality`), written against onnxruntime-common so both backends use
+ * it: each passes its runtime's `Tensor` class and the six sessions it created.
+ *
+ * The provider samples image codes `0 … imageCodes − 1` (`vocabSize`); prompts are text ids
+ * (`promptVocabSize`), made by {@link encodePrompt}. Sizes come from the folder's JSON
+ * files and the sessions' metadata, IO names from the sessions.
+ */
+export class JanusImageModel implements LogitsProvider {
+  readonly specificationVersion = 'v1' as const;
+  readonly providerId: string;
+  readonly vocabSize: number;
+  readonly promptVocabSize: number;
+  readonly layout: ImageLayout;
+  /** What the folder's JSON files say. */
+  readonly config: JanusConfig;
+  /** IO names and cache shape read from the sessions. */
+  readonly graph: JanusGraph;
+  private readonly parts: JanusParts;
+  private readonly prompts: JanusPromptEncoder;
+  private openSessions = 0;
+
+  private constructor(
+    runtime: OnnxRuntime,
+    private readonly sessions: JanusSessions,
+    files: JanusFolderFiles,
+    options: JanusModelOptions,
+  ) {
+    this.config = readJanusConfig(files);
+    this.graph = checkJanusGraph(sessions, this.config);
+    this.prompts = JanusPromptEncoder.create(
+      files.tokenizer,
+      files.tokenizerConfig,
+      files.processorConfig,
+      this.config.padToken,
+      files.paths?.['tokenizer_config.json'],
+    );
+    const side = Math.sqrt(this.config.imageTokens);
+    this.providerId = options.providerId;
+    this.vocabSize = this.config.imageCodes;
+    this.promptVocabSize = this.config.textVocabSize;
+    this.layout = {
+      gridWidth: side,
+      gridHeight: side,
+      imageTokens: { start: 0, count: this.config.imageCodes },
+      endOfRowToken: null,
+    };
+    this.parts = {
+      runtime,
+      sessions,
+      graph: this.graph,
+      padToken: this.config.padToken,
+      imageCodes: this.config.imageCodes,
+      strategy: options.cacheStrategy ?? 'trim',
+    };
+  }
+
+  /**
+   * Checks the folder's JSON files and the six sessions against each other (a
+   * `ModelLoadError` naming the file otherwise) and makes the provider. The caller owns the
+   * sessions until this returns; afterwards {@link release} releases them.
+   */
+  static create(
+    runtime: OnnxRuntime,
+    sessions: JanusSessions,
+    files: JanusFolderFiles,
+    options: JanusModelOptions,
+  ): JanusImageModel {
+    return new JanusImageModel(runtime, sessions, files, options);
+  }
+
+  /** The CFG scale the folder's generation_config.json suggests, if any. */
+  get defaultCfgScale(): number | undefined {
+    return this.config.guidanceScale;
+  }
+
+  /**
+   * The conditional prompt (chat template + `<begin_of_image>`) and the unconditional one
+   * (its text replaced by the pad id) for a caption, to pass to `generate`.
+   */
+  encodePrompt(caption: string): JanusPrompts {
+    if (typeof caption !== 'string') {
+      throw new InvalidArgumentError({ field: 'caption', allowed: 'a string', received: caption });
+    }
+    return this.prompts.encode(caption);
+  }
+
+  /** Sessions currently open (for leak checks). */
+  get activeSessions(): number {
+    return this.openSessions;
+  }
+
+  async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
+    options.signal?.throwIfAborted();
+    const session = await JanusLogitsSession.open(this.parts, options.prefixes, options.signal);
+    this.openSessions++;
+    const dispose = session.dispose.bind(session);
+    let disposed = false;
+    session.dispose = async () => {
+      if (!disposed) {
+        disposed = true;
+        this.openSessions--;
+      }
+      await dispose();
+    };
+    return session;
+  }
+
+  /**
+   * Image codes (raster order) → pixels through `image_decode`: its `[1, 3, H, W]` output in
+   * [−1, 1] becomes RGB bytes as transformers.js and the reference do
+   * (`clip((x + 1) / 2 · 255, 0, 255)`, truncated to uint8).
+   */
+  async decodeImage(codes: Int32Array): Promise<JanusImage> {
+    const cells = this.config.imageTokens;
+    if (codes.length !== cells) {
+      throw new InvalidArgumentError({
+        field: 'codes',
+        allowed: `${cells} image codes`,
+        received: codes,
+      });
+    }
+    const ids = new BigInt64Array(cells);
+    for (let i = 0; i < cells; i++) {
+      const code = codes[i]!;
+      if (!(Number.isInteger(code) && code >= 0 && code < this.vocabSize)) {
+        throw new InvalidArgumentError({
+          field: `codes[${i}]`,
+          allowed: `an integer in [0, ${this.vocabSize - 1}]`,
+          received: code,
+        });
+      }
+      ids[i] = BigInt(code);
+    }
+    const { graph } = this;
+    const { session, path } = this.sessions.image_decode;
+    const out = await session.run({
+      [graph.decodeInput]: new this.parts.runtime.Tensor('int64', ids, [1, cells]),
+    });
+    const tensor = out[graph.decodeOutput]!;
+    const [, channels, height, width] = tensor.dims as number[];
+    if (tensor.dims.length !== 4 || channels !== 3) {
+      throw new Error(`${path}: expected a [1, 3, H, W] image, got [${tensor.dims.join(', ')}]`);
+    }
+    const pixels = tensorToFloat32(tensor);
+    const plane = height! * width!;
+    const rgb = new Uint8Array(plane * 3);
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < plane; i++) {
+        const v = ((pixels[c * plane + i]! + 1) * 255) / 2;
+        rgb[i * 3 + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+      }
+    }
+    for (const t of Object.values(out)) t.dispose();
+    return { width: width!, height: height!, rgb };
+  }
+
+  /** Releases the six inference sessions. */
+  async release(): Promise<void> {
+    for (const { session } of Object.values(this.sessions)) await session.release();
+  }
+}
