@@ -21,7 +21,9 @@ async function load(name: 'janus-tiny' | 'janus-enum') {
   const folder = janusFixturePath(name);
   env.localModelPath = `${path.dirname(folder)}/`;
   const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
-  const model = await MultiModalityCausalLM.from_pretrained(name, { device: 'cpu' });
+  const model = (await MultiModalityCausalLM.from_pretrained(name, {
+    device: 'cpu',
+  })) as MultiModalityCausalLM;
   return { processor, model };
 }
 

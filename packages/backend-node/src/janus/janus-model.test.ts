@@ -42,7 +42,9 @@ async function transformersJsGreedy() {
   env.localModelPath = `${path.dirname(tiny)}/`;
   const name = path.basename(tiny);
   const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
-  const tjs = await MultiModalityCausalLM.from_pretrained(name, { device: 'cpu' });
+  const tjs = (await MultiModalityCausalLM.from_pretrained(name, {
+    device: 'cpu',
+  })) as MultiModalityCausalLM;
   const inputs = await processor([{ role: '<|User|>', content: 'a cat' }], {
     chat_template: 'text_to_image',
   });
