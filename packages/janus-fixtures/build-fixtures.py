@@ -40,7 +40,9 @@ import math
 import sys
 from pathlib import Path
 
+import onnx
 import torch
+from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
 OPSET = 17
@@ -82,6 +84,7 @@ FIXTURES = {
         scale=4,
         image_size=16,
         head_gain=3.0,
+        fp16=True,
     ),
     # Three image codes on a 2x2 grid: 81 sequences, so the exact distribution is enumerable.
     "janus-enum": dict(
@@ -333,6 +336,51 @@ def export(module, args, path, inputs, outputs, axes):
         )
 
 
+def to_fp16(src, dst):
+    """Writes an `_fp16` variant: float16 weights and float16 inputs and outputs (the KV cache,
+    embeddings, hidden states, logits, image; not pixel_values), as transformers.js' fp16 files have. Inside,
+    Cast nodes turn them back to float32 and the arithmetic stays float32, so every kernel
+    onnxruntime's CPU provider has still runs."""
+    model = onnx.load(str(src))
+    graph = model.graph
+    casts = []
+    for init in graph.initializer:
+        if init.data_type != TensorProto.FLOAT:
+            continue
+        array = numpy_helper.to_array(init).astype("float16")
+        name = init.name
+        init.CopyFrom(numpy_helper.from_array(array, name + "_fp16"))
+        casts.append(helper.make_node("Cast", [name + "_fp16"], [name], to=TensorProto.FLOAT,
+                                      name=name + "_to_fp32"))
+    for value in graph.input:
+        # pixel_values stays float32: transformers.js feeds a float32 one whatever the dtype.
+        if value.type.tensor_type.elem_type != TensorProto.FLOAT or value.name == "pixel_values":
+            continue
+        value.type.tensor_type.elem_type = TensorProto.FLOAT16
+        inner = value.name + "_fp32"
+        for node in graph.node:
+            node.input[:] = [inner if i == value.name else i for i in node.input]
+        casts.append(helper.make_node("Cast", [value.name], [inner], to=TensorProto.FLOAT,
+                                      name=value.name + "_to_fp32"))
+    tail = []
+    for value in graph.output:
+        if value.type.tensor_type.elem_type != TensorProto.FLOAT:
+            continue
+        value.type.tensor_type.elem_type = TensorProto.FLOAT16
+        inner = value.name + "_fp32"
+        for node in graph.node:
+            node.output[:] = [inner if o == value.name else o for o in node.output]
+            node.input[:] = [inner if i == value.name else i for i in node.input]
+        tail.append(helper.make_node("Cast", [inner], [value.name], to=TensorProto.FLOAT16,
+                                     name=value.name + "_to_fp16"))
+    nodes = casts + list(graph.node) + tail
+    del graph.node[:]
+    graph.node.extend(nodes)
+    del graph.value_info[:]
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+
+
 def build(name, c, root):
     torch.manual_seed(c["seed"])
     out = root / name
@@ -399,6 +447,11 @@ def build(name, c, root):
     export(decode, (torch.zeros(1, tokens, dtype=torch.long),), out / "onnx/image_decode.onnx",
            ["generated_tokens"], ["decoded_image"],
            {"generated_tokens": {0: "batch_size"}, "decoded_image": {0: "batch_size"}})
+
+    if c.get("fp16"):
+        for file in sorted((out / "onnx").glob("*.onnx")):
+            if not file.stem.endswith("_fp16"):
+                to_fp16(file, file.with_name(file.stem + "_fp16.onnx"))
 
     dtype = {k: "fp32" for k in ("prepare_inputs_embeds", "language_model", "lm_head",
                                  "gen_head", "gen_img_embeds", "image_decode")}

@@ -17,19 +17,36 @@ import { janusFixturePath } from './index.js';
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
 
-async function load(name: 'janus-tiny' | 'janus-enum') {
+async function load(name: 'janus-tiny' | 'janus-enum', dtype: 'fp32' | 'fp16') {
   const folder = janusFixturePath(name);
   env.localModelPath = `${path.dirname(folder)}/`;
   const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
   const model = (await MultiModalityCausalLM.from_pretrained(name, {
     device: 'cpu',
+    // fp16 as the transformers.js Janus-Pro WebGPU example loads it: image_decode stays fp32
+    // (transformers.js turns decoded_image into bytes with float32 arithmetic).
+    dtype:
+      dtype === 'fp32'
+        ? 'fp32'
+        : {
+            prepare_inputs_embeds: 'fp16',
+            language_model: 'fp16',
+            lm_head: 'fp16',
+            gen_head: 'fp16',
+            gen_img_embeds: 'fp16',
+            image_decode: 'fp32',
+          },
   })) as MultiModalityCausalLM;
   return { processor, model };
 }
 
-describe.each(['janus-tiny', 'janus-enum'] as const)('transformers.js on %s', (name) => {
+describe.each([
+  ['janus-tiny', 'fp32'],
+  ['janus-tiny', 'fp16'],
+  ['janus-enum', 'fp32'],
+] as const)('transformers.js on %s, dtype %s', (name, dtype) => {
   it('generates an image (sampled, CFG from generation_config.json) and a greedy one', async () => {
-    const { processor, model } = await load(name);
+    const { processor, model } = await load(name, dtype);
     const config = model.config as unknown as {
       vision_config: { params: { image_size: number } };
     };

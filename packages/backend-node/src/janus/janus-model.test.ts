@@ -22,10 +22,19 @@ afterAll(async () => {
   await model?.release();
 });
 
-async function run(method: DecodingMethod, cfgScale: number, window = 8, seed = 1) {
-  const { prompt, unconditionalPrompt } = model.encodePrompt('a cat');
+const FP16 = {
+  prepare_inputs_embeds: 'fp16',
+  language_model: 'fp16',
+  lm_head: 'fp16',
+  gen_head: 'fp16',
+  gen_img_embeds: 'fp16',
+  image_decode: 'fp32',
+} as const;
+
+async function run(method: DecodingMethod, cfgScale: number, window = 8, seed = 1, m = model) {
+  const { prompt, unconditionalPrompt } = m.encodePrompt('a cat');
   const result = await generate({
-    provider: model,
+    provider: m,
     prompt,
     unconditionalPrompt,
     seed,
@@ -36,7 +45,7 @@ async function run(method: DecodingMethod, cfgScale: number, window = 8, seed = 
 }
 
 /** transformers.js' own greedy image generation on the same folder, and its tokens. */
-async function transformersJsGreedy() {
+async function transformersJsGreedy(dtype: 'fp32' | typeof FP16 = 'fp32') {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${path.dirname(tiny)}/`;
@@ -44,6 +53,7 @@ async function transformersJsGreedy() {
   const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
   const tjs = (await MultiModalityCausalLM.from_pretrained(name, {
     device: 'cpu',
+    dtype,
   })) as MultiModalityCausalLM;
   const inputs = await processor([{ role: '<|User|>', content: 'a cat' }], {
     chat_template: 'text_to_image',
@@ -174,5 +184,42 @@ describe('loadJanusModel on the janus-tiny fixture', () => {
     await expect(model.decodeImage(new Int32Array(16).fill(16))).rejects.toMatchObject({
       name: 'SjdInvalidArgumentError',
     });
+  });
+});
+
+describe('fp16 files (the KV cache, embeddings and logits in float16)', () => {
+  it('loads them by the dtype option, greedy SJD equals greedy AR, and matches transformers.js fp16', async () => {
+    const m = await loadJanusModel(tiny, { dtype: FP16 });
+    try {
+      expect(m.graph.kvType).toBe('float16');
+      expect(m.graph.embedsType).toBe('float16');
+      const vanilla = await run('ar', 5, 8, 1, m);
+      expect([...(await run('sjd', 5, 8, 1, m)).tokens]).toEqual([...vanilla.tokens]);
+      const reference = await transformersJsGreedy(FP16);
+      expect([...(await run('sjd', 1, 8, 1, m)).tokens]).toEqual(reference.tokens);
+    } finally {
+      await m.release();
+    }
+  });
+
+  it('mixes dtypes per sub-model: a float16 language model fed float32 embeddings', async () => {
+    const m = await loadJanusModel(tiny, { dtype: { language_model: 'fp16' } });
+    try {
+      expect(m.graph.kvType).toBe('float16');
+      const { prompt } = m.encodePrompt('a cat');
+      const block = [Int32Array.of(prompt.at(-1)!, 3, 9, 4)];
+      const s16 = await m.openSession({ prefixes: [prompt.slice(0, -1)] });
+      const s32 = await model.openSession({ prefixes: [prompt.slice(0, -1)] });
+      const [half] = await s16.evaluate(block);
+      const [full] = await s32.evaluate(block);
+      let worst = 0;
+      for (let i = 0; i < full!.length; i++)
+        worst = Math.max(worst, Math.abs(half![i]! - full![i]!));
+      expect(worst).toBeLessThan(0.05);
+      await s16.dispose();
+      await s32.dispose();
+    } finally {
+      await m.release();
+    }
   });
 });

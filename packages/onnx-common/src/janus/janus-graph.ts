@@ -30,6 +30,8 @@ export interface JanusGraph {
   /** Element type of the KV cache and of the embeddings the language model takes. */
   readonly kvType: 'float32' | 'float16';
   readonly embedsType: 'float32' | 'float16';
+  /** Element type the generation head takes (may differ from the language model's output). */
+  readonly headInputType: 'float32' | 'float16';
 }
 
 function mismatch(path: string, message: string): ModelLoadError {
@@ -166,6 +168,7 @@ export function checkJanusGraph(sessions: JanusSessions, config: JanusConfig): J
     headDim,
     kvType: floatType(past?.type, lm.path, 'the KV cache'),
     embedsType: floatType(meta(lm.session.inputMetadata, embeds)?.type, lm.path, embeds),
+    headInputType: floatType(meta(head.session.inputMetadata, hidden)?.type, head.path, hidden),
   };
 }
 

@@ -147,7 +147,12 @@ export class JanusLogitsSession implements LogitsSession {
       );
     }
     cache.append(present, size, attend);
-    const hidden = outputs[graph.hidden]!;
+    let hidden = outputs[graph.hidden]!;
+    if (hidden.type !== graph.headInputType) {
+      // Sub-models in different dtypes (e.g. a q4f16 language model, an fp32 head).
+      const data = float32ToData(tensorToFloat32(hidden), graph.headInputType);
+      hidden = new runtime.Tensor(graph.headInputType, data, hidden.dims);
+    }
     let result: Float32Array[] | null = null;
     if (wantLogits) {
       const headOut = await sessions.gen_head.session.run({ [graph.hidden]: hidden });
