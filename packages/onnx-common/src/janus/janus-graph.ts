@@ -91,14 +91,16 @@ export function checkJanusGraph(sessions: JanusSessions, config: JanusConfig): J
     );
   }
   const embeds = embedsInputs[0]!;
-  const hiddenOutputs = outputNames.filter((n) => !n.startsWith('present.'));
-  if (hiddenOutputs.length !== 1) {
+  // As transformers.js wires them: the heads take the language model output of their
+  // input's name (an export may name it otherwise, or have more outputs).
+  const head = sessions.gen_head;
+  const hidden = head.session.inputNames.length === 1 ? head.session.inputNames[0]! : undefined;
+  if (hidden === undefined || !outputNames.includes(hidden)) {
     throw mismatch(
-      lm.path,
-      `expected one hidden-state output besides present.*, found ${hiddenOutputs.join(', ') || 'none'}`,
+      head.path,
+      `expected one input named as a hidden-state output of ${lm.path} (${outputNames.filter((n) => !n.startsWith('present.')).join(', ') || 'none'}), found ${head.session.inputNames.join(', ')}`,
     );
   }
-  const hidden = hiddenOutputs[0]!;
   for (const name of ['prepare_inputs_embeds', 'gen_img_embeds'] as const) {
     const { session, path } = sessions[name];
     if (!session.outputNames.includes(embeds)) {
@@ -115,16 +117,13 @@ export function checkJanusGraph(sessions: JanusSessions, config: JanusConfig): J
       `expected input input_ids, found ${prepare.session.inputNames.join(', ')}`,
     );
   }
-  for (const name of ['gen_head', 'lm_head'] as const) {
-    const { session, path } = sessions[name];
-    if (session.inputNames.length !== 1 || session.inputNames[0] !== hidden) {
-      throw mismatch(
-        path,
-        `expected one input "${hidden}" (the hidden-state output of ${lm.path}), found ${session.inputNames.join(', ')}`,
-      );
-    }
+  const lmHead = sessions.lm_head;
+  if (lmHead.session.inputNames.length !== 1 || lmHead.session.inputNames[0] !== hidden) {
+    throw mismatch(
+      lmHead.path,
+      `expected one input "${hidden}" (the hidden-state output of ${lm.path}), found ${lmHead.session.inputNames.join(', ')}`,
+    );
   }
-  const head = sessions.gen_head;
   const logits = head.session.outputNames[0]!;
   const logitsShape = meta(head.session.outputMetadata, logits)?.shape;
   const codes = logitsShape?.at(-1);
