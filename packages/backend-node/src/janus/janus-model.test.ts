@@ -9,7 +9,9 @@ import {
 } from '@huggingface/transformers';
 import { type DecodingMethod, generate } from '@sjd/core';
 import { janusFixturePath } from '@sjd/janus-fixtures';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePng } from '../encode-png.js';
 import { loadJanusModel } from './load-janus-model.js';
 
 const tiny = janusFixturePath('janus-tiny');
@@ -177,6 +179,24 @@ describe('loadJanusModel on the janus-tiny fixture', () => {
       }
     },
   );
+
+  it('runs the documented example: sampled SJD with CFG, decoded, written as a PNG', async () => {
+    const { prompt, unconditionalPrompt } = model.encodePrompt('a red fox in fresh snow');
+    const result = await generate({
+      provider: model,
+      prompt,
+      unconditionalPrompt,
+      seed: 1,
+      sampling: { temperature: 1, cfgScale: model.defaultCfgScale ?? 5, topK: 1000 },
+      decoding: { method: 'sjd', window: 16 },
+    });
+    const stats = result.images[0]!.statistics;
+    expect(stats.tokens).toBe(16);
+    expect(stats.steps).toBeLessThanOrEqual(16);
+    const image = await model.decodeImage(result.images[0]!.codes);
+    const png = PNG.sync.read(encodePng(image.rgb, image.width, image.height));
+    expect([png.width, png.height]).toEqual([16, 16]);
+  });
 
   it('decodes codes to RGB through image_decode and rejects bad codes with a typed error', async () => {
     const image = await model.decodeImage(new Int32Array(16).fill(3));
