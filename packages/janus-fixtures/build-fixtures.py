@@ -100,6 +100,23 @@ FIXTURES = {
         image_size=8,
         head_gain=1.5,
     ),
+    # Another export's naming: no position_ids input, the hidden states named
+    # last_hidden_state, one layer, a 3x3 grid; the loader must take names from the sessions.
+    "janus-renamed": dict(
+        seed=3,
+        hidden=16,
+        layers=1,
+        heads=2,
+        intermediate=32,
+        codes=8,
+        grid=3,
+        code_dim=4,
+        scale=4,
+        image_size=12,
+        head_gain=2.0,
+        position_ids=False,
+        hidden_name="last_hidden_state",
+    ),
 }
 
 
@@ -252,6 +269,16 @@ class LanguageModel(nn.Module):
         return (self.norm(x), *present)
 
 
+class LanguageModelWithoutPositions(LanguageModel):
+    """An export without position_ids: positions are the attended tokens before each slot,
+    from the attention mask (what a mask-only export computes)."""
+
+    def forward(self, inputs_embeds, attention_mask, *past):
+        s = inputs_embeds.shape[1]
+        positions = (torch.cumsum(attention_mask, dim=1) - 1).clamp(min=0)
+        return super().forward(inputs_embeds, attention_mask, positions[:, -s:], *past)
+
+
 class PrepareInputsEmbeds(nn.Module):
     """Text embeddings, with image features written where images_seq_mask is set (the real
     model runs SigLIP + an aligner there; here a pooled projection stands in)."""
@@ -392,7 +419,9 @@ def build(name, c, root):
     tokens = c["grid"] * c["grid"]
 
     prep = PrepareInputsEmbeds(c, text_vocab)
-    lm = LanguageModel(c)
+    positions = c.get("position_ids", True)
+    hidden_name = c.get("hidden_name", "hidden_states")
+    lm = LanguageModel(c) if positions else LanguageModelWithoutPositions(c)
     lm_head = Head(h, text_vocab, mlp=False)
     gen_head = Head(h, c["codes"], mlp=True)
     with torch.no_grad():
@@ -420,8 +449,10 @@ def build(name, c, root):
         "inputs_embeds": {0: "batch_size", 1: "sequence_length"},
         "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
         "position_ids": {0: "batch_size", 1: "sequence_length"},
-        "hidden_states": {0: "batch_size", 1: "sequence_length"},
+        hidden_name: {0: "batch_size", 1: "sequence_length"},
     }
+    if not positions:
+        del axes["position_ids"]
     for i in range(layers):
         for kind in ("key", "value"):
             past_names.append(f"past_key_values.{i}.{kind}")
@@ -429,19 +460,19 @@ def build(name, c, root):
             axes[past_names[-1]] = {0: "batch_size", 2: "past_sequence_length"}
             axes[present_names[-1]] = {0: "batch_size", 2: "total_sequence_length"}
     past = [torch.randn(b, heads, 2, head_dim) for _ in past_names]
+    position_args = (torch.arange(2, 2 + s).repeat(b, 1),) if positions else ()
     export(
         lm,
-        (torch.randn(b, s, h), torch.ones(b, 2 + s, dtype=torch.long),
-         torch.arange(2, 2 + s).repeat(b, 1), *past),
+        (torch.randn(b, s, h), torch.ones(b, 2 + s, dtype=torch.long), *position_args, *past),
         out / "onnx/language_model.onnx",
-        ["inputs_embeds", "attention_mask", "position_ids", *past_names],
-        ["hidden_states", *present_names],
+        ["inputs_embeds", "attention_mask", *(["position_ids"] if positions else []), *past_names],
+        [hidden_name, *present_names],
         axes,
     )
     seq_axes = {0: "batch_size", 1: "sequence_length"}
     for head, file in ((lm_head, "lm_head"), (gen_head, "gen_head")):
-        export(head, (torch.randn(b, s, h),), out / f"onnx/{file}.onnx", ["hidden_states"],
-               ["logits"], {"hidden_states": seq_axes, "logits": seq_axes})
+        export(head, (torch.randn(b, s, h),), out / f"onnx/{file}.onnx", [hidden_name],
+               ["logits"], {hidden_name: seq_axes, "logits": seq_axes})
     export(gen_img, (torch.zeros(b, s, dtype=torch.long),), out / "onnx/gen_img_embeds.onnx",
            ["image_ids"], ["inputs_embeds"], {"image_ids": seq_axes, "inputs_embeds": seq_axes})
     export(decode, (torch.zeros(1, tokens, dtype=torch.long),), out / "onnx/image_decode.onnx",

@@ -7,7 +7,7 @@ import {
   type VLChatProcessor,
 } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { janusFixturePath } from './index.js';
+import { type JanusFixture, janusFixturePath } from './index.js';
 
 // The acid test of the fixtures: transformers.js itself, from disk, with no network, loads
 // each folder with the classes its docs use for Janus (AutoProcessor → VLChatProcessor,
@@ -17,7 +17,7 @@ import { janusFixturePath } from './index.js';
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
 
-async function load(name: 'janus-tiny' | 'janus-enum', dtype: 'fp32' | 'fp16') {
+async function load(name: JanusFixture, dtype: 'fp32' | 'fp16') {
   const folder = janusFixturePath(name);
   env.localModelPath = `${path.dirname(folder)}/`;
   const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
@@ -44,6 +44,7 @@ describe.each([
   ['janus-tiny', 'fp32'],
   ['janus-tiny', 'fp16'],
   ['janus-enum', 'fp32'],
+  ['janus-renamed', 'fp32'],
 ] as const)('transformers.js on %s, dtype %s', (name, dtype) => {
   it('generates an image (sampled, CFG from generation_config.json) and a greedy one', async () => {
     const { processor, model } = await load(name, dtype);
@@ -76,7 +77,7 @@ describe.each([
       guidance_scale: 1,
     } as never)) as RawImage[];
     for (const image of [sampled[0]!, greedy[0]!]) {
-      const side = Math.sqrt(n) * (name === 'janus-tiny' ? 4 : 2);
+      const side = Math.sqrt(n) * (name === 'janus-enum' ? 2 : 4);
       expect([image.width, image.height, image.channels]).toEqual([side, side, 3]);
       expect(new Set(image.data).size).toBeGreaterThan(1);
     }

@@ -47,11 +47,11 @@ async function run(method: DecodingMethod, cfgScale: number, window = 8, seed = 
 }
 
 /** transformers.js' own greedy image generation on the same folder, and its tokens. */
-async function transformersJsGreedy(dtype: 'fp32' | typeof FP16 = 'fp32') {
+async function transformersJsGreedy(dtype: 'fp32' | typeof FP16 = 'fp32', folder = tiny) {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
-  env.localModelPath = `${path.dirname(tiny)}/`;
-  const name = path.basename(tiny);
+  env.localModelPath = `${path.dirname(folder)}/`;
+  const name = path.basename(folder);
   const processor = (await AutoProcessor.from_pretrained(name)) as VLChatProcessor;
   const tjs = (await MultiModalityCausalLM.from_pretrained(name, {
     device: 'cpu',
@@ -238,6 +238,24 @@ describe('fp16 files (the KV cache, embeddings and logits in float16)', () => {
       expect(worst).toBeLessThan(0.05);
       await s16.dispose();
       await s32.dispose();
+    } finally {
+      await m.release();
+    }
+  });
+});
+
+describe('another export naming (janus-renamed: no position_ids, last_hidden_state)', () => {
+  it('takes IO names from the sessions and still matches transformers.js and greedy AR', async () => {
+    const m = await loadJanusModel(janusFixturePath('janus-renamed'), { cacheStrategy: 'mask' });
+    try {
+      expect(m.graph).toMatchObject({ hidden: 'last_hidden_state', positionIds: false, layers: 1 });
+      expect(m.layout.gridWidth).toBe(3);
+      const reference = await transformersJsGreedy('fp32', janusFixturePath('janus-renamed'));
+      expect([...(await run('sjd', 1, 4, 1, m)).tokens]).toEqual(reference.tokens);
+      const vanilla = await run('ar', 5, 8, 1, m);
+      for (const window of [2, 9]) {
+        expect([...(await run('sjd', 5, window, 1, m)).tokens]).toEqual([...vanilla.tokens]);
+      }
     } finally {
       await m.release();
     }
