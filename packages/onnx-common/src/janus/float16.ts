@@ -62,3 +62,21 @@ export function float32ToData(
   for (let i = 0; i < data.length; i++) out[i] = floatToHalf(data[i]!);
   return out;
 }
+
+/**
+ * A float16 KV tensor's raw bits held as (integer) float32 values, so the core's `KvCache`
+ * (Float32Array bookkeeping: trim copies, masking) keeps them exactly, and the conversion
+ * each step is a native typed-array copy rather than a per-element decode.
+ */
+export function halfBitsAsFloat32(tensor: Tensor): Float32Array {
+  const data = tensor.data as ArrayLike<number>;
+  if (data instanceof Uint16Array) return new Float32Array(data);
+  const out = new Float32Array(data.length); // a Float16Array, where the runtime has one
+  for (let i = 0; i < data.length; i++) out[i] = floatToHalf(data[i]!);
+  return out;
+}
+
+/** The inverse of {@link halfBitsAsFloat32}: the bits, as float16 tensor data. */
+export function float32AsHalfBits(bits: Float32Array): Uint16Array {
+  return new Uint16Array(bits);
+}

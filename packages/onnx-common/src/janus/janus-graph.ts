@@ -154,6 +154,15 @@ export function checkJanusGraph(sessions: JanusSessions, config: JanusConfig): J
   if (!Number.isInteger(headDim)) {
     throw mismatch(lm.path, 'cannot tell the head size: the cache inputs have no static shape');
   }
+  const kvType = floatType(past?.type, lm.path, 'the KV cache');
+  const presentType = meta(lm.session.outputMetadata, 'present.0.key')?.type;
+  if (presentType !== undefined && presentType !== kvType) {
+    throw new ModelLoadError({
+      problem: 'unsupported',
+      path: lm.path,
+      message: `the cache goes in as ${kvType} (past_key_values.*) but comes out as ${presentType} (present.*)`,
+    });
+  }
   return {
     embeds,
     hidden,
@@ -165,7 +174,7 @@ export function checkJanusGraph(sessions: JanusSessions, config: JanusConfig): J
     layers,
     kvHeads,
     headDim,
-    kvType: floatType(past?.type, lm.path, 'the KV cache'),
+    kvType,
     embedsType: floatType(meta(lm.session.inputMetadata, embeds)?.type, lm.path, embeds),
     headInputType: floatType(meta(head.session.inputMetadata, hidden)?.type, head.path, hidden),
   };

@@ -1,7 +1,7 @@
 import { type CacheStrategy, KvCache, type LogitsSession } from '@sjd/core';
 import type { Tensor } from 'onnxruntime-common';
 import type { OnnxRuntime } from '../onnx-runtime.js';
-import { float32ToData, tensorToFloat32 } from './float16.js';
+import { float32AsHalfBits, float32ToData, halfBitsAsFloat32, tensorToFloat32 } from './float16.js';
 import type { JanusGraph, JanusSessions } from './janus-graph.js';
 
 /** What a Janus session needs from its model. */
@@ -132,19 +132,20 @@ export class JanusLogitsSession implements LogitsSession {
     const shape = [rows, graph.kvHeads, past, graph.headDim];
     for (let t = 0; t < graph.layers * 2; t++) {
       const name = `past_key_values.${t >> 1}.${t & 1 ? 'value' : 'key'}`;
-      feeds[name] = new OrtTensor(
-        graph.kvType,
-        float32ToData(cache.tensors[t]!, graph.kvType),
-        shape,
-      );
+      const kv = cache.tensors[t]!;
+      const data = graph.kvType === 'float16' ? float32AsHalfBits(kv) : kv;
+      feeds[name] = new OrtTensor(graph.kvType, data, shape);
     }
     const outputs = await sessions.language_model.session.run(feeds);
     const present: Float32Array[] = [];
     for (let l = 0; l < graph.layers; l++) {
-      present.push(
-        tensorToFloat32(outputs[`present.${l}.key`]!),
-        tensorToFloat32(outputs[`present.${l}.value`]!),
-      );
+      for (const kind of ['key', 'value']) {
+        const tensor = outputs[`present.${l}.${kind}`]!;
+        // float16 caches are kept as their bits (see halfBitsAsFloat32)
+        present.push(
+          graph.kvType === 'float16' ? halfBitsAsFloat32(tensor) : tensorToFloat32(tensor),
+        );
+      }
     }
     cache.append(present, size, attend);
     let hidden = outputs[graph.hidden]!;
