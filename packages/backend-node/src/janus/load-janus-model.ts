@@ -3,18 +3,11 @@ import path from 'node:path';
 import type { CacheStrategy } from '@sjd/core';
 import {
   checkLoadOptions,
-  JANUS_SUB_MODELS,
-  type JanusDtype,
   type JanusDtypeOption,
-  type JanusFile,
-  JanusImageModel,
-  type JanusSessions,
-  type JanusSubModel,
-  janusOnnxFile,
+  type JanusFolderReader,
+  type JanusImageModel,
+  loadJanusFolder,
   ModelLoadError,
-  readJanusConfig,
-  releaseJanusSessions,
-  resolveJanusDtypes,
 } from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-node';
 import { createInferenceSession, type ExecutionProvider } from '../create-inference-session.js';
@@ -35,29 +28,53 @@ export interface JanusLoadOptions {
   readonly threads?: number;
 }
 
-async function readJson(file: string, required: boolean): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    if (!required && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ModelLoadError({
-      problem: 'missing-file',
-      path: file,
-      message: 'file not found (a Janus folder as transformers.js loads it needs it)',
-      cause,
-    });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new ModelLoadError({
-      problem: 'bad-manifest',
-      path: file,
-      message: `not valid JSON: ${(cause as Error).message}`,
-      cause,
-    });
-  }
+/** A Janus folder on disk, as `loadJanusFolder` reads it. */
+function diskReader(
+  folder: string,
+  executionProvider: ExecutionProvider,
+  threads: number | undefined,
+): JanusFolderReader {
+  const pathOf = (file: string) => path.join(folder, file);
+  return {
+    pathOf,
+    async readJson(file, required) {
+      let text: string;
+      try {
+        text = await readFile(pathOf(file), 'utf8');
+      } catch (cause) {
+        if (!required && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new ModelLoadError({
+          problem: 'missing-file',
+          path: pathOf(file),
+          message: 'file not found (a Janus folder as transformers.js loads it needs it)',
+          cause,
+        });
+      }
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (cause) {
+        throw new ModelLoadError({
+          problem: 'bad-manifest',
+          path: pathOf(file),
+          message: `not valid JSON: ${(cause as Error).message}`,
+          cause,
+        });
+      }
+    },
+    async createSession(file, hint) {
+      try {
+        await stat(pathOf(file));
+      } catch (cause) {
+        throw new ModelLoadError({
+          problem: 'missing-file',
+          path: pathOf(file),
+          message: `file not found: ${hint}`,
+          cause,
+        });
+      }
+      return createInferenceSession(pathOf(file), executionProvider, threads);
+    },
+  };
 }
 
 /**
@@ -88,55 +105,9 @@ export async function loadJanusModel(
 ): Promise<JanusImageModel> {
   const cacheStrategy = checkLoadOptions(options);
   const executionProvider = options.executionProvider ?? 'cpu';
-  const paths = {} as Record<JanusFile, string>;
-  for (const file of [
-    'config.json',
-    'generation_config.json',
-    'processor_config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-  ] as const) {
-    paths[file] = path.join(folder, file);
-  }
-  const config = await readJson(paths['config.json'], true);
-  const files = {
-    config,
-    generationConfig: await readJson(paths['generation_config.json'], false),
-    processorConfig: await readJson(paths['processor_config.json'], true),
-    tokenizer: await readJson(paths['tokenizer.json'], true),
-    tokenizerConfig: await readJson(paths['tokenizer_config.json'], true),
-    paths,
-  };
-  const checked = readJanusConfig(files); // config faults before any ONNX file is opened
-  const dtypes: Record<JanusSubModel, JanusDtype> = resolveJanusDtypes(
-    options.dtype,
-    checked.dtype,
-  );
-  const sessions: Partial<JanusSessions> = {};
-  try {
-    for (const name of JANUS_SUB_MODELS) {
-      const file = path.join(folder, janusOnnxFile(name, dtypes[name]));
-      try {
-        await stat(file);
-      } catch (cause) {
-        throw new ModelLoadError({
-          problem: 'missing-file',
-          path: file,
-          message: `file not found: the ${name} sub-model in dtype ${dtypes[name]} (choose another with the dtype option)`,
-          cause,
-        });
-      }
-      sessions[name] = {
-        session: await createInferenceSession(file, executionProvider, options.threads),
-        path: file,
-      };
-    }
-    return JanusImageModel.create(ort, sessions as JanusSessions, files, {
-      cacheStrategy,
-      providerId: `onnxruntime-node/${executionProvider}`,
-    });
-  } catch (error) {
-    await releaseJanusSessions(sessions);
-    throw error;
-  }
+  return loadJanusFolder(ort, diskReader(folder, executionProvider, options.threads), {
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    cacheStrategy,
+    providerId: `onnxruntime-node/${executionProvider}`,
+  });
 }

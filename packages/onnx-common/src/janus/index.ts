@@ -28,3 +28,8 @@ export type { JanusImage, JanusModelOptions } from './janus-image-model.js';
 export { JanusImageModel } from './janus-image-model.js';
 export { JanusPromptEncoder, type JanusPrompts } from './janus-prompt.js';
 export { JanusLogitsSession } from './janus-session.js';
+export {
+  type JanusFolderOptions,
+  type JanusFolderReader,
+  loadJanusFolder,
+} from './load-janus-folder.js';

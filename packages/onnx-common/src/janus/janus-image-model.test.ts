@@ -1,39 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@sjd/core';
 import { janusFixturePath } from '@sjd/janus-fixtures';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import type { JanusFolderFiles } from './janus-config.js';
-import { JANUS_SUB_MODELS, janusOnnxFile } from './janus-dtype.js';
-import type { JanusSessions } from './janus-graph.js';
-import { JanusImageModel } from './janus-image-model.js';
+import type { JanusImageModel } from './janus-image-model.js';
+import { type JanusFolderReader, loadJanusFolder } from './load-janus-folder.js';
 
 // The provider is written against onnxruntime-common: the same class runs on onnxruntime-web
 // (its wasm backend, here in Node; in the browser the web backend passes its own sessions)
 // and on onnxruntime-node, and the two agree.
 const folder = janusFixturePath('janus-tiny');
-const json = (file: string) => JSON.parse(readFileSync(path.join(folder, file), 'utf8'));
-const files: JanusFolderFiles = {
-  config: json('config.json'),
-  generationConfig: json('generation_config.json'),
-  processorConfig: json('processor_config.json'),
-  tokenizer: json('tokenizer.json'),
-  tokenizerConfig: json('tokenizer_config.json'),
-};
-
-async function open(ort: typeof ortNode | typeof ortWeb, id: string) {
-  const sessions = {} as Record<string, { session: ortNode.InferenceSession; path: string }>;
-  for (const name of JANUS_SUB_MODELS) {
-    const file = path.join(folder, janusOnnxFile(name, 'fp32'));
-    const session = await ort.InferenceSession.create(readFileSync(file));
-    sessions[name] = { session: session as ortNode.InferenceSession, path: file };
-  }
-  return JanusImageModel.create(ort, sessions as unknown as JanusSessions, files, {
-    providerId: id,
-  });
+// What a browser backend does with fetch, here with readFileSync: bytes in, sessions out.
+function reader(ort: typeof ortNode | typeof ortWeb): JanusFolderReader {
+  const pathOf = (file: string) => path.join(folder, file);
+  return {
+    pathOf,
+    readJson: async (file, required) =>
+      required || existsSync(pathOf(file))
+        ? JSON.parse(readFileSync(pathOf(file), 'utf8'))
+        : undefined,
+    createSession: async (file) =>
+      (await ort.InferenceSession.create(readFileSync(pathOf(file)))) as ortNode.InferenceSession,
+  };
 }
+
+const open = (ort: typeof ortNode | typeof ortWeb, providerId: string) =>
+  loadJanusFolder(ort, reader(ort), { providerId });
 
 describe('JanusImageModel on both onnxruntime packages', () => {
   it('onnxruntime-web (wasm) and onnxruntime-node give the same logits and greedy SJD tokens', async () => {
