@@ -125,3 +125,15 @@ describe('SJD through the Janus provider samples the exact distribution (janus-e
     expect(chiSquareGoodnessOfFit(observed, exact).pValue).toBeLessThan(1e-6);
   });
 });
+
+describe('the same under another processing chain (temperature 0.7, top-k 2, top-p 0.9, CFG 1.5)', () => {
+  const chain: ChainSettings = { temperature: 0.7, topK: 2, topP: 0.9, cfgScale: 1.5 };
+  it('SJD (window 3, random init) fits the enumerated distribution', async () => {
+    const exact = await enumerate(model, prompts.prompt, prompts.unconditionalPrompt, chain);
+    expect(exact.size).toBeLessThan(81); // top-k and top-p cut some images out entirely
+    const observed = await sample(chain, { method: 'sjd', window: 3, init: 'random' }, SAMPLES, 29);
+    const fit = chiSquareGoodnessOfFit(observed, exact);
+    expect(fit.impossible).toBe(0);
+    expect(fit.pValue).toBeGreaterThan(1e-3);
+  });
+});
