@@ -209,6 +209,31 @@ describe('loadJanusModel on the janus-tiny fixture', () => {
     expect([png.width, png.height]).toEqual([16, 16]);
   });
 
+  it('calibrates its step costs for the automatic window, and takes them back as an option', async () => {
+    expect(model.calibrated).toBe(false);
+    await model.calibrate();
+    expect(model.calibrated).toBe(true);
+    expect(model.relativeCost(1)).toBe(1);
+    expect(model.relativeCost(16)).toBeGreaterThanOrEqual(1);
+    const again = await loadJanusModel(tiny, { costProfile: model.costProfile });
+    try {
+      expect(again.relativeCost(16)).toBe(model.relativeCost(16));
+      const auto = await run('sjd', 5, 8, 1, again);
+      const { prompt, unconditionalPrompt } = again.encodePrompt('a cat');
+      const result = await generate({
+        provider: again,
+        prompt,
+        unconditionalPrompt,
+        seed: 1,
+        sampling: { temperature: 0, cfgScale: 5 },
+        decoding: { method: 'sjd', window: 'auto' },
+      });
+      expect([...result.images[0]!.tokens]).toEqual([...auto.tokens]);
+    } finally {
+      await again.release();
+    }
+  });
+
   it('decodes codes to RGB through image_decode and rejects bad codes with a typed error', async () => {
     const image = await model.decodeImage(new Int32Array(16).fill(3));
     expect([image.width, image.height, image.rgb.length]).toEqual([16, 16, 16 * 16 * 3]);

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CacheStrategy } from '@sjd/core';
+import type { CacheStrategy, CostPoint } from '@sjd/core';
 import {
   checkLoadOptions,
   type JanusDtypeOption,
@@ -26,6 +26,8 @@ export interface JanusLoadOptions {
   readonly cacheStrategy?: CacheStrategy;
   /** onnxruntime threads per session; an integer ≥ 1. */
   readonly threads?: number;
+  /** Step costs measured before (`model.calibrate()`, `model.costProfile`), for `window: 'auto'`. */
+  readonly costProfile?: readonly CostPoint[];
 }
 
 /** A Janus folder on disk, as `loadJanusFolder` reads it. */
@@ -107,6 +109,7 @@ export async function loadJanusModel(
   const executionProvider = options.executionProvider ?? 'cpu';
   return loadJanusFolder(ort, diskReader(folder, executionProvider, options.threads), {
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    ...(options.costProfile === undefined ? {} : { costProfile: options.costProfile }),
     cacheStrategy,
     providerId: `onnxruntime-node/${executionProvider}`,
   });

@@ -1,9 +1,13 @@
 import {
   type CacheStrategy,
+  type CostPoint,
+  CostProfile,
+  checkCostPoints,
   type ImageLayout,
   InvalidArgumentError,
   type LogitsProvider,
   type LogitsSession,
+  measureCostProfile,
   type OpenSessionOptions,
 } from '@sjd/core';
 import type { OnnxRuntime } from '../onnx-runtime.js';
@@ -26,6 +30,8 @@ export interface JanusModelOptions {
   readonly cacheStrategy?: CacheStrategy;
   /** For logs, e.g. `onnxruntime-node/cpu`. */
   readonly providerId: string;
+  /** Step costs measured before ({@link JanusImageModel.calibrate}), for `relativeCost`. */
+  readonly costProfile?: readonly CostPoint[];
 }
 
 /**
@@ -50,6 +56,7 @@ export class JanusImageModel implements LogitsProvider {
   private readonly parts: JanusParts;
   private readonly prompts: JanusPromptEncoder;
   private openSessions = 0;
+  private profile = new CostProfile();
 
   private constructor(
     runtime: OnnxRuntime,
@@ -76,6 +83,9 @@ export class JanusImageModel implements LogitsProvider {
       imageTokens: { start: 0, count: this.config.imageCodes },
       endOfRowToken: null,
     };
+    if (options.costProfile !== undefined) {
+      this.profile = new CostProfile(checkCostPoints(options.costProfile));
+    }
     this.parts = {
       runtime,
       sessions,
@@ -114,6 +124,37 @@ export class JanusImageModel implements LogitsProvider {
       throw new InvalidArgumentError({ field: 'caption', allowed: 'a string', received: caption });
     }
     return this.prompts.encode(caption);
+  }
+
+  /**
+   * t(n)/t(1) for a forward pass over n tokens (two rows, as with CFG), from the timings
+   * {@link calibrate} took or the `costProfile` given; the core's default guess otherwise.
+   * SJD's automatic window (`window: 'auto'`) sizes itself from it.
+   */
+  relativeCost(blockLength: number): number {
+    return this.profile.relativeCost(blockLength);
+  }
+
+  /** Whether step costs were measured or given. */
+  get calibrated(): boolean {
+    return this.profile.measured;
+  }
+
+  /** The measured or given step costs (empty: the core's default guess), to save and pass in later. */
+  get costProfile(): readonly CostPoint[] {
+    return this.profile.points;
+  }
+
+  /**
+   * Times forward passes over blocks of 1 … 128 tokens after a prompt and half an image
+   * (the core's `measureCostProfile`), for {@link relativeCost}. Between generations only.
+   */
+  async calibrate(): Promise<void> {
+    const captionLength = Math.max(1, this.encodePrompt('a photo of a cat').prompt.length - 2);
+    this.profile = await measureCostProfile(this, {
+      prompt: { captionLength },
+      vocabulary: { special: { pad: this.config.padToken } },
+    });
   }
 
   /** Sessions currently open (for leak checks). */

@@ -1,4 +1,4 @@
-import type { CacheStrategy } from '@sjd/core';
+import type { CacheStrategy, CostPoint } from '@sjd/core';
 import type { InferenceSession } from 'onnxruntime-common';
 import type { OnnxRuntime } from '../onnx-runtime.js';
 import { type JanusFile, readJanusConfig } from './janus-config.js';
@@ -40,6 +40,8 @@ export interface JanusFolderOptions {
   readonly cacheStrategy?: CacheStrategy;
   /** For logs, e.g. `onnxruntime-web/webgpu`. */
   readonly providerId: string;
+  /** Step costs measured before, for `relativeCost`. */
+  readonly costProfile?: readonly CostPoint[];
 }
 
 const JSON_FILES: readonly (readonly [JanusFile, boolean])[] = [
@@ -89,6 +91,7 @@ export async function loadJanusFolder(
     }
     return JanusImageModel.create(runtime, sessions as JanusSessions, files, {
       ...(options.cacheStrategy ? { cacheStrategy: options.cacheStrategy } : {}),
+      ...(options.costProfile ? { costProfile: options.costProfile } : {}),
       providerId: options.providerId,
     });
   } catch (error) {
