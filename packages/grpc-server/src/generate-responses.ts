@@ -4,6 +4,7 @@ import {
   type GenerationStartEvent,
   generateStream,
 } from '@sjd/backend-node';
+import { BlockCoalescer } from './block-coalescer.js';
 import type { GenerateRequest, GenerateResponse, Timings } from './generated/sjd/v1/sjd.js';
 import type { GenerationSlots } from './generation-slots.js';
 import type { ImageModel } from './image-model.js';
@@ -59,6 +60,7 @@ export async function* generateResponses(
       yield startResponse(start, model, plan.sampling);
       const timings: RequestTimings = { queueMs: record.queueMs, imageMs: 0, firstBlockMs: 0 };
       const canvas = plan.previewEvery > 0 ? new PreviewCanvas(model.layout) : undefined;
+      const blocks = new BlockCoalescer(plan.blockIntervalMs);
       for await (const event of stream) {
         if (event.type === 'token-block' && timings.firstBlockMs === 0) {
           timings.firstBlockMs = performance.now() - received;
@@ -69,7 +71,15 @@ export async function* generateResponses(
           record.tokens = event.statistics.tokens;
           record.stepCompression = round(event.statistics.stepCompression);
         }
-        yield* await responsesFor(event, model, canvas, plan.previewEvery, timings, received);
+        const responses = await responsesFor(
+          event,
+          model,
+          canvas,
+          plan.previewEvery,
+          timings,
+          received,
+        );
+        yield* blocks.pass(responses, performance.now());
         // Between images, others waiting get their turn (fairness across clients).
         if (event.type === 'image-done' && event.image + 1 < start.images) {
           await grant.yieldTurn(signal);

@@ -13,7 +13,7 @@
  * and the servers' peak RSS; prints a table and writes bench/results/server.json.
  *
  * Environment: `SJD_MODEL_DIR` (default: the shipped model), `SJD_BENCH_ROUNDS` (5),
- * `SJD_BENCH_BATCH_ROWS` (the batched server's `--max-batch-rows`, 16), `SJD_BENCH_THREADS`
+ * `SJD_BENCH_BATCH_ROWS` (the batched server's `--max-batch-rows`, 8), `SJD_BENCH_THREADS`
  * (onnxruntime intra-op threads on every side, default one fewer than the CPUs: the
  * benchmark's own clients share the machine; a remote client would not).
  */
@@ -36,7 +36,7 @@ import { shippedModelDir } from '@sjd/shapes';
 const CAPTION = 'a large red circle in the centre';
 const CLIENTS = [1, 4, 16, 32] as const;
 const ROUNDS = Number(process.env['SJD_BENCH_ROUNDS'] ?? 5);
-const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 16);
+const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 8);
 /** Interleaved in-process / server pairs per round for the overhead. */
 const PAIRS = 8;
 const TARGETS = { throughput16vs1: 2.5, p50At16vs1: 2, overheadPct: 5 } as const;
