@@ -6,8 +6,9 @@
  * process, loads the same model for the in-process baseline. Every round runs every
  * configuration once, in an order that rotates round to round (methods interleaved, so
  * load drift hits them alike): 1, 4, 16 and 32 concurrent clients (each its own
- * connection) on each server, and interleaved pairs in process / through the server at one
- * client for the overhead. Same request everywhere: one image, the server's default decoding
+ * connection) on each server, and, for the overhead at one client, requests in process,
+ * through the server, and through the server with token blocks coalesced
+ * (`blockIntervalMs`), interleaved. Same request everywhere: one image, the server's default decoding
  * (`DEFAULT_DECODING`), the model's recommended sampling, its PNG. Measures images per
  * minute, p50/p95 request latency, the overhead at one client (per round, with its spread)
  * and the servers' peak RSS; prints a table and writes bench/results/server.json.
@@ -37,8 +38,10 @@ const CAPTION = 'a large red circle in the centre';
 const CLIENTS = [1, 4, 16, 32] as const;
 const ROUNDS = Number(process.env['SJD_BENCH_ROUNDS'] ?? 5);
 const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 8);
-/** Interleaved in-process / server pairs per round for the overhead. */
-const PAIRS = 8;
+/** Interleaved in-process / server / server-coalesced triples per round for the overhead. */
+const PAIRS = 9;
+/** The `blockIntervalMs` of the coalesced side of the overhead (about a display frame or two). */
+const BLOCK_INTERVAL_MS = 25;
 const TARGETS = { throughput16vs1: 2.5, p50At16vs1: 2, overheadPct: 5 } as const;
 /** What `pnpm serve` and `pnpm bench` (this process) run node with; see docs/grpc.md. */
 const V8_FLAGS = ['--initial-old-space-size=64'];
@@ -111,6 +114,9 @@ async function startServer(flags: readonly string[]): Promise<Server> {
     });
   });
   child.removeAllListeners('exit');
+  // From now on its log lines are drained unread (parsing them would cost the client CPU).
+  child.stderr!.removeAllListeners('data');
+  child.stderr!.resume();
   const clients = Array.from(
     { length: Math.max(...CLIENTS) },
     () =>
@@ -122,16 +128,33 @@ async function startServer(flags: readonly string[]): Promise<Server> {
   return { child, clients, peakRss: new Map(), rssAfterLoad: rssMb(child.pid!) };
 }
 
+/** A process's CPU time so far (user + system, every thread), in ms (Linux; 10 ms ticks). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** This process's CPU time so far, in ms. */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** A process's resident set size now, in MB (Linux). */
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** The same request through a server, by client `c`. */
-async function viaServer(server: Server, c: number, seed: number): Promise<number> {
+/** The same request through a server, by client `c` (token blocks at most every `blockIntervalMs`). */
+async function viaServer(
+  server: Server,
+  c: number,
+  seed: number,
+  blockIntervalMs = 0,
+): Promise<number> {
   const started = performance.now();
-  for await (const _ of server.clients[c]!.generate({ prompt: CAPTION, seed })) {
+  for await (const _ of server.clients[c]!.generate({ prompt: CAPTION, seed, blockIntervalMs })) {
     // every message read, as a client showing progress would
   }
   return performance.now() - started;
@@ -140,6 +163,8 @@ async function viaServer(server: Server, c: number, seed: number): Promise<numbe
 interface Run {
   readonly imagesPerMinute: number;
   readonly latencies: number[];
+  /** The server's CPU time per image (every thread), in ms. */
+  readonly serverCpuMs: number;
 }
 
 /** `requests` requests from `clients` concurrent clients; samples the server's RSS meanwhile. */
@@ -158,6 +183,7 @@ async function load(
     }, 50);
   let next = 0;
   const latencies: number[] = [];
+  const cpuBefore = server ? cpuMsOf(server.child.pid!) : 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
@@ -169,7 +195,8 @@ async function load(
   );
   const wall = performance.now() - started;
   if (sampler) clearInterval(sampler);
-  return { imagesPerMinute: (requests / wall) * 60_000, latencies };
+  const serverCpuMs = server ? (cpuMsOf(server.child.pid!) - cpuBefore) / requests : 0;
+  return { imagesPerMinute: (requests / wall) * 60_000, latencies, serverCpuMs };
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -197,6 +224,10 @@ const keyOf = (c: { batched: boolean; clients: number }) =>
   `${c.batched ? 'batched' : 'unbatched'}@${c.clients}`;
 const runs = new Map<string, Run[]>();
 const overheadRounds: number[] = [];
+const coalescedOverheadRounds: number[] = [];
+const cpuOverheadRounds: number[] = [];
+const cpuCoalescedOverheadRounds: number[] = [];
+const cpuPerImage: { inProcess: number; server: number; coalesced: number }[] = [];
 const loadPerRound: number[] = [];
 
 try {
@@ -214,17 +245,40 @@ try {
       if (config.kind === 'overhead') {
         const local: number[] = [];
         const remote: number[] = [];
+        const coalesced: number[] = [];
+        // CPU time of each side: this process (in process; the client) plus the server's.
+        const cpu = { local: 0, remote: 0, coalesced: 0 };
+        const measured = async (side: keyof typeof cpu, run: () => Promise<number>) => {
+          const own = ownCpuMs();
+          const server = side === 'local' ? 0 : cpuMsOf(unbatched.child.pid!);
+          const ms = await run();
+          cpu[side] +=
+            ownCpuMs() - own + (side === 'local' ? 0 : cpuMsOf(unbatched.child.pid!) - server);
+          return ms;
+        };
+        const sides = [
+          (s: number) => measured('local', () => inProcess(s)).then((ms) => local.push(ms)),
+          (s: number) =>
+            measured('remote', () => viaServer(unbatched, 0, s)).then((ms) => remote.push(ms)),
+          (s: number) =>
+            measured('coalesced', () => viaServer(unbatched, 0, s, BLOCK_INTERVAL_MS)).then((ms) =>
+              coalesced.push(ms),
+            ),
+        ];
         for (let i = 0; i < PAIRS; i++) {
           const s = seed++;
-          if (i % 2 === 0) {
-            local.push(await inProcess(s));
-            remote.push(await viaServer(unbatched, 0, s));
-          } else {
-            remote.push(await viaServer(unbatched, 0, s));
-            local.push(await inProcess(s));
-          }
+          // Each side goes first, second and third equally often.
+          for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]!(s);
         }
         overheadRounds.push((median(remote) / median(local) - 1) * 100);
+        coalescedOverheadRounds.push((median(coalesced) / median(local) - 1) * 100);
+        cpuOverheadRounds.push((cpu.remote / cpu.local - 1) * 100);
+        cpuCoalescedOverheadRounds.push((cpu.coalesced / cpu.local - 1) * 100);
+        cpuPerImage.push({
+          inProcess: cpu.local / PAIRS,
+          server: cpu.remote / PAIRS,
+          coalesced: cpu.coalesced / PAIRS,
+        });
         continue;
       }
       const requests = requestsAt(config.clients);
@@ -256,6 +310,7 @@ try {
         imagesPerMinuteMax: Math.max(...perRound),
         p50Ms: median(latencies),
         p95Ms: quantile(latencies, 0.95),
+        serverCpuMsPerImage: median(rounds.map((r) => r.serverCpuMs)),
         throughputVsOne: median(vsOne),
         p50VsOne: median(p50VsOne),
         requests: latencies.length,
@@ -265,6 +320,7 @@ try {
   const row = (clients: number, b: boolean) =>
     throughput.find((t) => t.clients === clients && t.batched === b)!;
   const overheadPct = median(overheadRounds);
+  const overheadPctCoalesced = median(coalescedOverheadRounds);
   const peakRssMb = {
     batched: batched.peakRss.get(keyOf({ batched: true, clients: 32 }))!,
     unbatched: unbatched.peakRss.get(keyOf({ batched: false, clients: 32 }))!,
@@ -314,12 +370,26 @@ try {
     overheadPct,
     overheadPctRounds: overheadRounds,
     overheadPctSpread: { min: Math.min(...overheadRounds), max: Math.max(...overheadRounds) },
+    cpuOverheadPct: median(cpuOverheadRounds),
+    cpuOverheadPctRounds: cpuOverheadRounds,
+    cpuMsPerImageAtOneClient: {
+      inProcess: median(cpuPerImage.map((c) => c.inProcess)),
+      server: median(cpuPerImage.map((c) => c.server)),
+      coalesced: median(cpuPerImage.map((c) => c.coalesced)),
+    },
+    blockIntervalMs: BLOCK_INTERVAL_MS,
+    cpuOverheadPctCoalesced: median(cpuCoalescedOverheadRounds),
+    cpuOverheadPctCoalescedRounds: cpuCoalescedOverheadRounds,
+    overheadPctCoalesced,
+    overheadPctCoalescedRounds: coalescedOverheadRounds,
     peakRssMb,
     checks,
     method:
       'Every round runs every configuration once, the order rotating round to round. imagesPerMinute: median over rounds (min, max beside it); ' +
       'p50Ms/p95Ms: over every request of every round; throughputVsOne and p50VsOne: per round against the same server at one client, median over rounds. ' +
-      `overheadPct: per round, median of ${PAIRS} interleaved requests through the unbatched server ÷ median of ${PAIRS} in process − 1 (wall clock seen by the client), median over rounds. ` +
+      `overheadPct: per round, median of ${PAIRS} requests through the unbatched server ÷ median of ${PAIRS} in process − 1 (wall clock seen by the client; interleaved with the coalesced side, each side first equally often), median over rounds; overheadPctCoalesced: the same with blockIntervalMs ${BLOCK_INTERVAL_MS}. ` +
+      'cpuOverheadPct: the same ratio with CPU time (this process, client or in-process, plus the server process, every thread; 10 ms ticks summed over the round), less sensitive to other load on the machine than wall clock. ' +
+      'serverCpuMsPerImage: the server process CPU time per image, median over rounds. ' +
       'peakRssMb: the server process, sampled every 50 ms during the 32-client runs.',
   };
   console.log(
@@ -335,10 +405,17 @@ try {
       'p50 ms': t.p50Ms.toFixed(0),
       'p95 ms': t.p95Ms.toFixed(0),
       'p50 vs 1 client': `${t.p50VsOne.toFixed(2)}×`,
+      'server CPU ms/image': t.serverCpuMsPerImage.toFixed(0),
     })),
   );
   console.log(
     `overhead at one client: ${overheadPct.toFixed(1)} % (rounds ${overheadRounds.map((o) => o.toFixed(1)).join(', ')}; target < ${TARGETS.overheadPct} %): ${checks.overheadPct.met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `CPU time (client + server ÷ in process − 1) at one client: ${median(cpuOverheadRounds).toFixed(1)} % (rounds ${cpuOverheadRounds.map((o) => o.toFixed(1)).join(', ')}); with blockIntervalMs ${BLOCK_INTERVAL_MS}: ${median(cpuCoalescedOverheadRounds).toFixed(1)} % (rounds ${cpuCoalescedOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
+  );
+  console.log(
+    `with blockIntervalMs ${BLOCK_INTERVAL_MS} (token blocks coalesced): ${overheadPctCoalesced.toFixed(1)} % (rounds ${coalescedOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
   );
   console.log(
     `batched at 16 clients: throughput ${checks.throughput16vs1.batched.toFixed(2)}× one client's (target ≥ ${TARGETS.throughput16vs1}: ${checks.throughput16vs1.met ? 'met' : 'NOT met'}), p50 ${checks.p50At16vs1.batched.toFixed(2)}× (target ≤ ${TARGETS.p50At16vs1}: ${checks.p50At16vs1.met ? 'met' : 'NOT met'})`,
