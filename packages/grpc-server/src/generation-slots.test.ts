@@ -135,6 +135,21 @@ describe('GenerationSlots', () => {
     expect([slots.active, slots.queued]).toEqual([0, 0]);
   });
 
+  it("yieldTurn with only its own client's requests waiting keeps the slot", async () => {
+    const slots = new GenerationSlots(1, 4);
+    const long = await slots.acquire(signal(), { client: 'a' });
+    let laterStarted = false;
+    const later = slots.acquire(signal(), { client: 'a' }).then((grant) => {
+      laterStarted = true;
+      return grant;
+    });
+    await long.yieldTurn(signal());
+    await Promise.resolve();
+    expect([laterStarted, slots.active, slots.queued]).toEqual([false, 1, 1]);
+    long.release();
+    (await later).release();
+  });
+
   it('a yielding generation is not refused by a full queue nor by close()', async () => {
     const slots = new GenerationSlots(1, 1);
     const long = await slots.acquire(signal(), { client: 'a' });

@@ -151,7 +151,7 @@ export class GenerationSlots {
     state.lastServed = ++this.tick;
   }
 
-  private free(rows: number, client: string): void {
+  private free(rows: number, client: string, pump = true): void {
     this.running--;
     this.rowsInUse -= rows;
     const state = this.clients.get(client);
@@ -159,7 +159,7 @@ export class GenerationSlots {
       state.running--;
       this.forgetIfIdle(client, state);
     }
-    this.pump();
+    if (pump) this.pump();
   }
 
   private grantFor(rows: number, client: string): SlotGrant {
@@ -175,7 +175,8 @@ export class GenerationSlots {
         if (!held) throw new Error('GenerationSlots: yieldTurn after release');
         if (this.waiting === 0) return;
         held = false;
-        this.free(rows, client);
+        // Queued before anyone is granted, so it goes ahead of its own client's requests.
+        this.free(rows, client, false);
         await this.wait(signal, rows, client, true);
         held = true;
       },
