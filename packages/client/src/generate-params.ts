@@ -58,6 +58,12 @@ export interface GenerateParams {
   };
   /** Send an `image-preview` every this many decoding steps. Default: none. */
   readonly previewEvery?: number;
+  /**
+   * Receive `token-block`s at most this often (milliseconds): the steps committed meanwhile
+   * come as one block (all their tokens). Fewer messages cost both sides less. Default: one
+   * block per step.
+   */
+  readonly blockIntervalMs?: number;
 }
 
 const METHODS: Record<DecodingMethod, ProtoMethod> = {
@@ -97,6 +103,7 @@ export function toGenerateRequest(params: GenerateParams): GenerateRequest {
   );
   checkInteger('decoding.max_window', decoding?.maxWindow, 2 ** 31);
   checkInteger('preview_every', params.previewEvery, 2 ** 31);
+  checkInteger('block_interval_ms', params.blockIntervalMs, 2 ** 31);
   return {
     model: params.model ?? '',
     prompt: params.prompt,
@@ -128,6 +135,7 @@ export function toGenerateRequest(params: GenerateParams): GenerateRequest {
       ...(decoding?.maxWindow === undefined ? {} : { maxWindow: decoding.maxWindow }),
     },
     previewEvery: params.previewEvery ?? 0,
+    blockIntervalMs: params.blockIntervalMs ?? 0,
   };
 }
 

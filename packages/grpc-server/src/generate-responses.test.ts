@@ -20,6 +20,7 @@ const scope = (signal: AbortSignal): CallScope => ({
   signal,
   received: performance.now(),
   record: {},
+  client: 'test',
 });
 const request = (fields: Partial<GenerateRequest>) =>
   GenerateRequest.fromPartial({ prompt: CAPTION, seed: 5n, ...fields });

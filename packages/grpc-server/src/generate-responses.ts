@@ -4,6 +4,7 @@ import {
   type GenerationStartEvent,
   generateStream,
 } from '@sjd/backend-node';
+import { BlockCoalescer } from './block-coalescer.js';
 import type { GenerateRequest, GenerateResponse, Timings } from './generated/sjd/v1/sjd.js';
 import type { GenerationSlots } from './generation-slots.js';
 import type { ImageModel } from './image-model.js';
@@ -25,7 +26,7 @@ type RequestTimings = { queueMs: number; imageMs: number; firstBlockMs: number }
 
 /**
  * The Generate method's domain, free of transport: validates the request, waits for a
- * generation slot, then yields the start event, every token block, optional previews, a
+ * generation slot (its rows counted; between images it yields the slot to whoever waits), then yields the start event, every token block, optional previews, a
  * PNG per image and the summary. The signal aborts it within one decoding step; returning
  * early (or an abort) frees the slot and releases the provider session. Bad input throws
  * an INVALID_ARGUMENT `RpcError` naming the proto field. Adds what it learns (model, seed,
@@ -34,7 +35,7 @@ type RequestTimings = { queueMs: number; imageMs: number; firstBlockMs: number }
 export async function* generateResponses(
   request: GenerateRequest,
   dependencies: GenerateDependencies,
-  { signal, received, record }: CallScope,
+  { signal, received, record, client }: CallScope,
 ): AsyncGenerator<GenerateResponse> {
   assertDecoded(request, 'sjd.v1.GenerateRequest');
   const model = dependencies.models.resolve(request.model);
@@ -51,12 +52,15 @@ export async function* generateResponses(
         ? 'ar'
         : `${start.method} L=${start.window} ${start.init}${start.method === 'sjd' ? ` ${start.redraft}` : ''}`;
     const queued = performance.now();
-    const release = await dependencies.slots.acquire(signal);
+    // Its rows: with CFG (scale ≠ 1) two rows decode in every pass; capacity counts rows.
+    const rows = plan.sampling.cfgScale === 1 ? 1 : 2;
+    const grant = await dependencies.slots.acquire(signal, { rows, client });
     record.queueMs = round(performance.now() - queued);
     try {
       yield startResponse(start, model, plan.sampling);
       const timings: RequestTimings = { queueMs: record.queueMs, imageMs: 0, firstBlockMs: 0 };
       const canvas = plan.previewEvery > 0 ? new PreviewCanvas(model.layout) : undefined;
+      const blocks = new BlockCoalescer(plan.blockIntervalMs);
       for await (const event of stream) {
         if (event.type === 'token-block' && timings.firstBlockMs === 0) {
           timings.firstBlockMs = performance.now() - received;
@@ -67,10 +71,22 @@ export async function* generateResponses(
           record.tokens = event.statistics.tokens;
           record.stepCompression = round(event.statistics.stepCompression);
         }
-        yield* await responsesFor(event, model, canvas, plan.previewEvery, timings, received);
+        const responses = await responsesFor(
+          event,
+          model,
+          canvas,
+          plan.previewEvery,
+          timings,
+          received,
+        );
+        yield* blocks.pass(responses, performance.now());
+        // Between images, others waiting get their turn (fairness across clients).
+        if (event.type === 'image-done' && event.image + 1 < start.images) {
+          await grant.yieldTurn(signal);
+        }
       }
     } finally {
-      release();
+      grant.release();
     }
   } catch (error) {
     throw invalidArgument(error) ?? error;

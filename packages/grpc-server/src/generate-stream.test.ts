@@ -166,6 +166,36 @@ describe('Generate', () => {
       images.map((e) => Array.from(e.tokens)),
     );
   });
+  it('with block_interval_ms, sends the steps committed meanwhile as one token block, in order', async () => {
+    const request = { prompt: CAPTION, images: 2, seed: 31, ...CHEAP } as const;
+    const everyStep = await collect(fx.t.client.generate(request));
+    // An interval no run reaches: the first block of the stream goes out at once, then
+    // blocks are held until the next other message (the image) and leave as one.
+    const held = await collect(fx.t.client.generate({ ...request, blockIntervalMs: 600_000 }));
+    const imagesOf = (events: typeof held) =>
+      events.filter((e) => e.type === 'image-done').map((e) => Array.from(e.tokens));
+    expect(imagesOf(held)).toEqual(imagesOf(everyStep));
+    expect(held.map((e) => e.type)).toEqual([
+      'generation-start',
+      'token-block',
+      'token-block',
+      'image-done',
+      'token-block',
+      'image-done',
+      'generation-done',
+    ]);
+    const steps = (image: number) =>
+      everyStep.filter((e) => e.type === 'token-block' && e.image === image);
+    for (const image of [0, 1]) {
+      const blocks = held.filter((e) => e.type === 'token-block' && e.image === image);
+      const tokens = blocks.flatMap((b) => (b.type === 'token-block' ? Array.from(b.tokens) : []));
+      expect(tokens).toEqual(imagesOf(everyStep)[image]);
+      const last = blocks.at(-1)!;
+      expect(last.type === 'token-block' && last.step).toBe(steps(image).length - 1);
+    }
+    expect(everyStep.length).toBeGreaterThan(held.length);
+  });
+
   it('reads a shapes caption in any shape order as the reading order the model was trained on', async () => {
     const tokens = async (prompt: string) =>
       (await collect(fx.t.client.generate({ prompt, seed: 5, ...CHEAP })))

@@ -63,6 +63,7 @@ const viaClient: [string, string, string, Partial<GenerateParams>][] = [
   ['more images than the server allows', 'INVALID_ARGUMENT', 'images', { images: 5 }],
   ['a seed beyond 2^53', 'INVALID_ARGUMENT', 'seed', { seed: 2 ** 60 }],
   ['a negative preview interval', 'INVALID_ARGUMENT', 'preview_every', { previewEvery: -1 }],
+  ['a negative block interval', 'INVALID_ARGUMENT', 'block_interval_ms', { blockIntervalMs: -1 }],
   ['an unknown model', 'NOT_FOUND', 'model', { model: 'no-such-model' }],
 ];
 

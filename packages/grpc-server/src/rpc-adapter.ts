@@ -31,7 +31,15 @@ export interface CallScope {
   readonly received: number;
   /** Details for the call's log record. */
   readonly record: RecordDetails;
+  /**
+   * Who is calling, for fair admission: the `sjd-client-id` metadata when the call has
+   * it, else the connection's peer address.
+   */
+  readonly client: string;
 }
+
+/** Metadata a client may send to be treated as one client across connections (fair admission). */
+export const CLIENT_ID_METADATA = 'sjd-client-id';
 
 /** A server-streaming method's domain: the request becomes responses, until the signal aborts. */
 export type StreamingMethod<Req, Res> = (request: Req, scope: CallScope) => AsyncIterable<Res>;
@@ -123,7 +131,7 @@ async function runCall(
         message: 'The server is shutting down; retry on another replica.',
       });
     }
-    await body({ signal, received, record });
+    await body({ signal, received, record, client: clientOf(call) });
   } catch (error) {
     failure = toRpcError(error, signal);
     if (!call.cancelled) fail(failure);
@@ -165,6 +173,11 @@ async function write<Res>(
     call.once('drain', onDrain);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function clientOf(call: SurfaceCall): string {
+  const id = call.metadata.get(CLIENT_ID_METADATA)[0];
+  return typeof id === 'string' && id !== '' ? `id:${id}` : `peer:${call.getPeer()}`;
 }
 
 function toEpochMs(deadline: Date | number): number {

@@ -9,7 +9,8 @@ export interface ServeFlags {
   readonly host: string;
   readonly port: number;
   readonly model?: string[];
-  readonly maxConcurrent: number;
+  readonly maxBatchRows: number;
+  readonly maxConcurrent?: number;
   readonly maxQueue: number;
   readonly maxImagesPerRequest: number;
   readonly shutdownGraceMs: number;
@@ -57,7 +58,17 @@ export function addServeOptions(
       '--model <dirs...>',
       describe.model ?? 'model folder(s); the first is the default (default: shipped)',
     )
-    .option('--max-concurrent <n>', 'generations decoding at once', integer, d.maxConcurrent)
+    .option(
+      '--max-batch-rows <n>',
+      'rows (2 per generation with CFG) merged into one forward pass; admission counts rows (1: no merging)',
+      integer,
+      d.maxBatchRows,
+    )
+    .option(
+      '--max-concurrent <n>',
+      `generations decoding at once (default: ${d.maxConcurrent}; with --max-batch-rows > 1, as many as the rows allow)`,
+      integer,
+    )
     .option(
       '--max-queue <n>',
       'generations waiting; beyond, RESOURCE_EXHAUSTED',
@@ -131,7 +142,8 @@ export function serveOptionsFrom(
     host: flags.host,
     port: flags.port,
     ...(flags.model ? { modelDirs: flags.model } : {}),
-    maxConcurrent: flags.maxConcurrent,
+    maxBatchRows: flags.maxBatchRows,
+    ...(flags.maxConcurrent === undefined ? {} : { maxConcurrent: flags.maxConcurrent }),
     maxQueue: flags.maxQueue,
     maxImagesPerRequest: flags.maxImagesPerRequest,
     shutdownGraceMs: flags.shutdownGraceMs,

@@ -28,7 +28,19 @@ export interface SjdServerOptions {
    * caller keeps ownership: the server does not release them.
    */
   readonly models?: readonly ImageModel[] | Promise<readonly ImageModel[]>;
-  /** Generations decoding at once. Default 2. */
+  /**
+   * Rows (a generation's: 1, or 2 with classifier-free guidance) decoding at once, merged
+   * into one forward pass per step (continuous batching, docs/architecture.md). Above 1,
+   * the models the server loads get it as their `maxBatchRows` (models passed in keep
+   * their own) and admission counts rows: a generation starts when its rows fit. With the
+   * queue it bounds memory: at most this many rows of KV cache and logits decode at once.
+   * Default 1: no merging, every generation decodes on its own (`maxConcurrent` at once).
+   */
+  readonly maxBatchRows?: number;
+  /**
+   * Generations decoding at once. Default 2; with `maxBatchRows` above 1, as many as the
+   * rows allow (`maxBatchRows`).
+   */
   readonly maxConcurrent?: number;
   /** Generations waiting for a slot; beyond that, RESOURCE_EXHAUSTED. Default 32. */
   readonly maxQueue?: number;
@@ -87,6 +99,7 @@ export interface SjdServerOptions {
 
 /** The defaults of {@link SjdServerOptions}. */
 export const SERVER_DEFAULTS = {
+  maxBatchRows: 1,
   maxConcurrent: 2,
   maxQueue: 32,
   maxImagesPerRequest: 16,

@@ -53,6 +53,7 @@ export class SjdGrpcServer {
   private metricsServer: HttpServer | undefined;
   private boundMetricsPort: number | undefined;
   private readonly maxImages: number;
+  private readonly maxBatchRows: number;
   private readonly graceMs: number;
   private readonly maxDeadlineMs: number;
   private readonly controllers = new Set<AbortController>();
@@ -63,9 +64,15 @@ export class SjdGrpcServer {
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: SjdServerOptions = {}) {
+    this.maxBatchRows = positiveInteger(
+      'maxBatchRows',
+      options.maxBatchRows ?? SERVER_DEFAULTS.maxBatchRows,
+      1,
+    );
+    const batched = this.maxBatchRows > 1;
     const maxConcurrent = positiveInteger(
       'maxConcurrent',
-      options.maxConcurrent ?? SERVER_DEFAULTS.maxConcurrent,
+      options.maxConcurrent ?? (batched ? this.maxBatchRows : SERVER_DEFAULTS.maxConcurrent),
       1,
     );
     const maxQueue = positiveInteger('maxQueue', options.maxQueue ?? SERVER_DEFAULTS.maxQueue, 0);
@@ -84,7 +91,11 @@ export class SjdGrpcServer {
       options.maxDeadlineMs ?? SERVER_DEFAULTS.maxDeadlineMs,
       1,
     );
-    this.slots = new GenerationSlots(maxConcurrent, maxQueue);
+    this.slots = new GenerationSlots(
+      maxConcurrent,
+      maxQueue,
+      batched ? this.maxBatchRows : Number.POSITIVE_INFINITY,
+    );
     this.metrics = new ServerMetrics(this.slots);
     const log = options.log ?? jsonLineLogger();
     // Every record also feeds the metrics: one place sees each call's outcome.
@@ -224,6 +235,11 @@ export class SjdGrpcServer {
     return this.metrics.registry;
   }
 
+  /** Rows decoding now (a generation's: 1, or 2 with CFG). */
+  get activeRows(): number {
+    return this.slots.activeRows;
+  }
+
   /** Generations waiting for a slot now. */
   get queuedGenerations(): number {
     return this.slots.queued;
@@ -300,10 +316,10 @@ export class SjdGrpcServer {
       if (this.options.models) {
         models = await this.options.models;
       } else {
-        models = await loadModelFolders(
-          this.options.modelDirs ?? [shippedModelDir],
-          this.options.loadOptions,
-        );
+        models = await loadModelFolders(this.options.modelDirs ?? [shippedModelDir], {
+          ...this.options.loadOptions,
+          ...(this.maxBatchRows > 1 ? { maxBatchRows: this.maxBatchRows } : {}),
+        });
         this.ownedModels = models;
       }
       this.registry.register(models);

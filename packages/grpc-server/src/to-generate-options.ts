@@ -20,6 +20,8 @@ export interface RequestPlan {
   /** The effective sampling settings (also in `options`). */
   readonly sampling: EffectiveSampling;
   readonly previewEvery: number;
+  /** Token blocks at most this often (ms); 0: one per step. */
+  readonly blockIntervalMs: number;
 }
 
 /** Sampling settings with the model's recommendation filled in. */
@@ -52,6 +54,13 @@ export function toGenerateOptions(
   if (!(request.previewEvery >= 0)) {
     throw invalid('preview_every', 'an integer ≥ 0 (0: no previews)', request.previewEvery);
   }
+  if (!(request.blockIntervalMs >= 0)) {
+    throw invalid(
+      'block_interval_ms',
+      'an integer ≥ 0 (0: one token_block per step)',
+      request.blockIntervalMs,
+    );
+  }
   let seed: number | undefined;
   if (request.seed !== undefined) {
     seed = Number(request.seed);
@@ -69,6 +78,7 @@ export function toGenerateOptions(
   };
   return {
     previewEvery: request.previewEvery,
+    blockIntervalMs: request.blockIntervalMs,
     sampling,
     options: {
       prompt: prompt.conditional,

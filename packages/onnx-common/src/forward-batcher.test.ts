@@ -81,4 +81,50 @@ describe('ForwardBatcher', () => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
   });
+
+  it('runs up to maxCalls calls at once; a pass submitted meanwhile waits for a free call', async () => {
+    const started: number[][] = [];
+    const finish: (() => void)[] = [];
+    const batcher = new ForwardBatcher(
+      async (requests) => {
+        started.push(requests.map((q) => q.blocks[0]![0]!));
+        await new Promise<void>((resolve) => finish.push(resolve));
+        return requests.map((q) => q.blocks.map((b) => Float32Array.of(b[0]!)));
+      },
+      2,
+      2,
+    );
+    const first = [1, 2, 3, 4].map((name) => batcher.submit(pass(name)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    const later = batcher.submit(pass(5));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toHaveLength(2); // both calls busy
+    finish[0]!();
+    await Promise.all(first.slice(0, 2));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started.at(-1)).toEqual([5]);
+    for (const done of finish.slice(1)) done();
+    await Promise.all([...first, later]);
+  });
+
+  it('with maxCalls 1, calls run one after another', async () => {
+    let running = 0;
+    let most = 0;
+    const batcher = new ForwardBatcher(
+      async (requests) => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        return requests.map((q) => q.blocks.map((b) => Float32Array.of(b[0]!)));
+      },
+      1,
+      1,
+    );
+    await Promise.all([1, 2, 3].map((name) => batcher.submit(pass(name))));
+    expect([most, batcher.calls]).toEqual([1, 3]);
+  });
 });

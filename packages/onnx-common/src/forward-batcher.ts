@@ -22,20 +22,39 @@ const nextTurn: (callback: () => void) => void = immediate
     };
 
 /**
+ * Whether two caches are close enough in width (slots) to share a call: a merged past is as
+ * wide as its widest cache, so every narrower row pays for padding in the attention and in
+ * the `present` copy. Measured: merging rows of any width made a merged pass cost about 2×
+ * its rows' separate passes (docs/architecture.md).
+ */
+function similarWidth(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 16 + 0.25 * Math.max(a, b);
+}
+
+/** Default of {@link ForwardBatcher}'s `maxCalls`. */
+export const DEFAULT_MAX_CALLS = 2;
+
+/**
  * Continuous batching of forward passes. Every open session of a model submits its passes
- * here; the batcher runs one decoder call at a time, and each call takes every pass that was
- * submitted by then (first come, first served, up to `maxRows` rows), so the sessions that
- * wait on one call are merged into the next. A session that finishes simply stops
- * submitting; one that opens joins at the next call. The decoders see none of it: each
- * awaits its own `evaluate` as before.
+ * here; the batcher runs at most `maxCalls` decoder calls at a time, and each call takes
+ * the oldest pass submitted by then and every other whose cache is about as wide (at most
+ * `maxRows` rows; the others wait for the next call, oldest first), so the sessions that
+ * wait on one call are merged into the next. A session that finishes
+ * simply stops submitting; one that opens joins at the next call. The decoders see none of
+ * it: each awaits its own `evaluate` as before.
  *
  * Why it merges: when a call returns, every session it served continues in microtasks
  * (sampling, acceptance, the next `evaluate`) before the batcher's next turn of the event
  * loop, so their next passes are all queued when it looks.
+ *
+ * Why two calls at a time (default): with one, the model idles while the sessions of the
+ * last call sample on the JavaScript thread, and the JavaScript thread idles while the model
+ * runs; with two, the sessions settle into two groups whose calls alternate, one group
+ * sampling while the other's call runs (and onnxruntime runs the two calls on two threads).
  */
 export class ForwardBatcher {
   private readonly queue: Pending[] = [];
-  private busy = false;
+  private inFlight = 0;
   private scheduled = false;
   /** Largest number of rows merged so far (for tests and benchmarks). */
   peakRows = 0;
@@ -48,6 +67,8 @@ export class ForwardBatcher {
     private readonly run: RunBatch,
     /** Most rows in one call; a session with more rows than this runs alone. */
     readonly maxRows: number,
+    /** Most decoder calls running at once. */
+    readonly maxCalls: number = DEFAULT_MAX_CALLS,
   ) {}
 
   /** Queues one session's pass; resolves with its rows' logits. */
@@ -73,30 +94,41 @@ export class ForwardBatcher {
   }
 
   private schedule(): void {
-    if (this.busy || this.scheduled) return;
+    if (this.inFlight >= this.maxCalls || this.scheduled) return;
     this.scheduled = true;
     nextTurn(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.busy || this.queue.length === 0) return;
-    this.busy = true;
-    const taken: Pending[] = [];
-    let rows = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
-      const n = next.request.blocks.length;
-      if (taken.length > 0 && rows + n > this.maxRows) break;
-      taken.push(this.queue.shift()!);
-      rows += n;
+  private flush(): void {
+    while (this.inFlight < this.maxCalls && this.queue.length > 0) {
+      // The oldest pass, and every other that fits beside it without much padding.
+      const head = this.queue.shift()!;
+      const taken: Pending[] = [head];
+      let rows = head.request.blocks.length;
+      const width = head.request.cache.slots;
+      for (let i = 0; i < this.queue.length && rows < this.maxRows; ) {
+        const next = this.queue[i]!;
+        const n = next.request.blocks.length;
+        if (rows + n <= this.maxRows && similarWidth(next.request.cache.slots, width)) {
+          taken.push(...this.queue.splice(i, 1));
+          rows += n;
+        } else {
+          i++;
+        }
+      }
+      for (const p of taken) p.release();
+      this.peakRows = Math.max(this.peakRows, rows);
+      this.calls++;
+      this.passes += taken.length;
+      this.inFlight++;
+      void this.call(taken);
     }
-    for (const p of taken) p.release();
-    this.peakRows = Math.max(this.peakRows, rows);
-    this.calls++;
-    this.passes += taken.length;
+  }
+
+  private async call(taken: readonly Pending[]): Promise<void> {
     try {
       const results = await this.run(taken.map((p) => p.request));
       taken.forEach((p, i) => {
@@ -105,7 +137,7 @@ export class ForwardBatcher {
     } catch (error) {
       for (const p of taken) p.reject(error);
     } finally {
-      this.busy = false;
+      this.inFlight--;
       this.schedule();
     }
   }

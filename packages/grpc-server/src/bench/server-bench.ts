@@ -1,45 +1,54 @@
 /**
- * `pnpm bench:server`: what the gRPC server costs on top of in-process generation.
- * Starts `sjd serve` as a separate process (loopback, `--max-concurrent 16`, so no request
- * waits in the queue) and, in this process, loads the same model for the in-process
- * baseline. Same requests on both sides (SJD, window 16, the model's recommended sampling,
- * one 16×16 image with its PNG), interleaved so that load drift hits both alike. Measures
- * the time to the first token block, images per minute at concurrency 1, 4 and 16, and the
- * overhead against in-process (target < 5 % at concurrency 1). Prints a table and writes
- * bench/results/server.json. Model: `SJD_MODEL_DIR`, or the shipped model.
+ * `pnpm bench:server`: what the gRPC server serves, batched and unbatched, and what it
+ * costs on top of in-process generation. Starts two `sjd serve` processes on loopback (one
+ * with `--max-batch-rows`, concurrent generations merged into one forward pass per step;
+ * one without, every generation decoding on its own, `--max-concurrent 32`) and, in this
+ * process, loads the same model for the in-process baseline. Every round runs every
+ * configuration once, in an order that rotates round to round (methods interleaved, so
+ * load drift hits them alike): 1, 4, 16 and 32 concurrent clients (each its own
+ * connection) on each server, and, for the overhead at one client, requests in process,
+ * through the server, and through the server with token blocks coalesced
+ * (`blockIntervalMs`), interleaved. Same request everywhere: one image, the server's default decoding
+ * (`DEFAULT_DECODING`), the model's recommended sampling, its PNG. Measures images per
+ * minute, p50/p95 request latency, the overhead at one client (per round, with its spread)
+ * and the servers' peak RSS; prints a table and writes bench/results/server.json.
  *
- * Both sides run onnxruntime with the same intra-op threads: `SJD_BENCH_THREADS`, default
- * one fewer than the CPUs. The benchmark's own client shares the machine with the server;
- * leaving it a core keeps the measurement about the server, not about the client's CPU
- * fighting the model's threads (a remote client would not).
+ * Environment: `SJD_MODEL_DIR` (default: the shipped model), `SJD_BENCH_ROUNDS` (5),
+ * `SJD_BENCH_BATCH_ROWS` (the batched server's `--max-batch-rows`, 8), `SJD_BENCH_THREADS`
+ * (onnxruntime intra-op threads on every side, default one fewer than the CPUs: the
+ * benchmark's own clients share the machine; a remote client would not).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodePng, encodePrompt, generateStream, OnnxLogitsProvider } from '@sjd/backend-node';
+import {
+  DEFAULT_DECODING,
+  encodePng,
+  encodePrompt,
+  generateStream,
+  OnnxLogitsProvider,
+} from '@sjd/backend-node';
 import { SjdClient } from '@sjd/client';
 import { shippedModelDir } from '@sjd/shapes';
 
 const CAPTION = 'a large red circle in the centre';
-const DECODING = { method: 'sjd', window: 16, init: 'random' } as const;
-const PAIRS = 24;
-const CONCURRENCY = [1, 4, 16] as const;
-const REQUESTS_AT = { 4: 16, 16: 32 } as const;
-const TARGET_PCT = 5;
+const CLIENTS = [1, 4, 16, 32] as const;
+const ROUNDS = Number(process.env['SJD_BENCH_ROUNDS'] ?? 5);
+const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 8);
+/** Interleaved in-process / server / server-coalesced triples per round for the overhead. */
+const PAIRS = 9;
+/** The `blockIntervalMs` of the coalesced side of the overhead (about a display frame or two). */
+const BLOCK_INTERVAL_MS = 25;
+const TARGETS = { throughput16vs1: 2.5, p50At16vs1: 2, overheadPct: 5 } as const;
 /** What `pnpm serve` and `pnpm bench` (this process) run node with; see docs/grpc.md. */
 const V8_FLAGS = ['--initial-old-space-size=64'];
 
-interface Timing {
-  readonly totalMs: number;
-  readonly firstBlockMs: number;
-  /** Through the server: its own time from arrival to the summary. */
-  readonly serverMs?: number;
-}
+/** Requests per configuration and round: enough that every client runs at least two. */
+const requestsAt = (clients: number) => Math.max(8, 2 * clients);
 
-/** The machine's 1-minute load average when the run started: read the numbers with it. */
 const loadAtStart = loadavg()[0]!;
 const modelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
 const threads = Number(process.env['SJD_BENCH_THREADS'] ?? Math.max(1, cpus().length - 1));
@@ -48,45 +57,41 @@ const prompt = encodePrompt(model.manifest, CAPTION);
 const { pixelWidth, pixelHeight } = model.manifest.image;
 
 /** The request in process: decode, then the PNG, as the server does. */
-async function inProcess(seed: number): Promise<Timing> {
+async function inProcess(seed: number): Promise<number> {
   const started = performance.now();
-  let firstBlockMs = 0;
   for await (const event of generateStream({
     provider: model,
     prompt: prompt.conditional,
     unconditionalPrompt: prompt.unconditional,
     seed,
     sampling: model.manifest.sampling,
-    decoding: DECODING,
+    decoding: DEFAULT_DECODING,
   })) {
-    if (event.type === 'token-block' && firstBlockMs === 0)
-      firstBlockMs = performance.now() - started;
     if (event.type === 'image-done')
       encodePng(await model.decodeImage(event.codes), pixelWidth, pixelHeight);
   }
-  return { totalMs: performance.now() - started, firstBlockMs };
+  return performance.now() - started;
+}
+
+interface Server {
+  readonly child: ChildProcess;
+  /** One client per simulated user, each on its own connection. */
+  readonly clients: SjdClient[];
+  /** Highest resident set size seen, in MB, per configuration label. */
+  readonly peakRss: Map<string, number>;
+  rssAfterLoad: number;
 }
 
 /** `node dist/main.js` on a free loopback port; resolves once its model is loaded. */
-async function startServer(): Promise<{ child: ChildProcess; address: string }> {
+async function startServer(flags: readonly string[]): Promise<Server> {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   const child = spawn(
     process.execPath,
     [
       ...V8_FLAGS,
       main,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--model',
-      modelDir,
-      '--max-concurrent',
-      '16',
-      '--max-queue',
-      '64',
-      '--threads',
-      String(threads),
+      ...['--host', '127.0.0.1', '--port', '0', '--model', modelDir],
+      ...['--max-queue', '64', '--threads', String(threads), ...flags],
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -109,154 +114,323 @@ async function startServer(): Promise<{ child: ChildProcess; address: string }> 
     });
   });
   child.removeAllListeners('exit');
-  return { child, address: `127.0.0.1:${port}` };
+  // From now on its log lines are drained unread (parsing them would cost the client CPU).
+  child.stderr!.removeAllListeners('data');
+  child.stderr!.resume();
+  const clients = Array.from(
+    { length: Math.max(...CLIENTS) },
+    () =>
+      new SjdClient({
+        addresses: [`127.0.0.1:${port}`],
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+      }),
+  );
+  return { child, clients, peakRss: new Map(), rssAfterLoad: rssMb(child.pid!) };
 }
 
-const server = await startServer();
-const client = new SjdClient({ addresses: [server.address] });
-
-/** The same request through the server. */
-async function viaServer(seed: number): Promise<Timing> {
-  const started = performance.now();
-  let firstBlockMs = 0;
-  let serverMs = 0;
-  for await (const event of client.generate({ prompt: CAPTION, seed, decoding: DECODING })) {
-    if (event.type === 'token-block' && firstBlockMs === 0)
-      firstBlockMs = performance.now() - started;
-    if (event.type === 'generation-done') serverMs = event.timings.totalMs;
-  }
-  return { totalMs: performance.now() - started, firstBlockMs, serverMs };
+/** A process's CPU time so far (user + system, every thread), in ms (Linux; 10 ms ticks). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Images per minute with `concurrency` requests in flight, `requests` in all. */
-async function throughput(
-  run: (seed: number) => Promise<Timing>,
-  concurrency: number,
-  requests: number,
+/** This process's CPU time so far, in ms. */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** A process's resident set size now, in MB (Linux). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The same request through a server, by client `c` (token blocks at most every `blockIntervalMs`). */
+async function viaServer(
+  server: Server,
+  c: number,
+  seed: number,
+  blockIntervalMs = 0,
 ): Promise<number> {
+  const started = performance.now();
+  for await (const _ of server.clients[c]!.generate({ prompt: CAPTION, seed, blockIntervalMs })) {
+    // every message read, as a client showing progress would
+  }
+  return performance.now() - started;
+}
+
+interface Run {
+  readonly imagesPerMinute: number;
+  readonly latencies: number[];
+  /** The server's CPU time per image (every thread), in ms. */
+  readonly serverCpuMs: number;
+}
+
+/** `requests` requests from `clients` concurrent clients; samples the server's RSS meanwhile. */
+async function load(
+  server: Server | undefined,
+  label: string,
+  clients: number,
+  requests: number,
+  seed0: number,
+): Promise<Run> {
+  const sampler =
+    server &&
+    setInterval(() => {
+      const rss = rssMb(server.child.pid!);
+      server.peakRss.set(label, Math.max(server.peakRss.get(label) ?? 0, rss));
+    }, 50);
   let next = 0;
+  const latencies: number[] = [];
+  const cpuBefore = server ? cpuMsOf(server.child.pid!) : 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) await run(1000 + next++);
+    Array.from({ length: clients }, async (_, c) => {
+      while (next < requests) {
+        const seed = seed0 + next++;
+        latencies.push(await (server ? viaServer(server, c, seed) : inProcess(seed)));
+      }
     }),
   );
-  return (requests / (performance.now() - started)) * 60_000;
+  const wall = performance.now() - started;
+  if (sampler) clearInterval(sampler);
+  const serverCpuMs = server ? (cpuMsOf(server.child.pid!) - cpuBefore) / requests : 0;
+  return { imagesPerMinute: (requests / wall) * 60_000, latencies, serverCpuMs };
 }
 
-function median(values: readonly number[]): number {
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  return sorted[lo]! + (sorted[Math.ceil(at)]! - sorted[lo]!) * (at - lo);
 }
+const median = (values: readonly number[]) => quantile(values, 0.5);
+
+const unbatched = await startServer(['--max-concurrent', '32']);
+const batched = await startServer(['--max-batch-rows', String(BATCH_ROWS)]);
+const servers = { batched, unbatched } as const;
+
+type Config =
+  | { readonly kind: 'server'; readonly batched: boolean; readonly clients: number }
+  | { readonly kind: 'overhead' };
+const configs: Config[] = [
+  ...CLIENTS.flatMap((clients) =>
+    [false, true].map((b) => ({ kind: 'server' as const, batched: b, clients })),
+  ),
+  { kind: 'overhead' },
+];
+const keyOf = (c: { batched: boolean; clients: number }) =>
+  `${c.batched ? 'batched' : 'unbatched'}@${c.clients}`;
+const runs = new Map<string, Run[]>();
+const overheadRounds: number[] = [];
+const coalescedOverheadRounds: number[] = [];
+const cpuOverheadRounds: number[] = [];
+const cpuCoalescedOverheadRounds: number[] = [];
+const cpuPerImage: { inProcess: number; server: number; coalesced: number }[] = [];
+const loadPerRound: number[] = [];
 
 try {
-  for (let i = 0; i < 3; i++) {
-    await inProcess(i); // warm-up both sides: JIT, onnxruntime arenas, the connection
-    await viaServer(i);
+  // Warm-up: JIT, onnxruntime arenas, every connection.
+  for (let i = 0; i < 3; i++) await inProcess(i);
+  for (const server of [unbatched, batched]) {
+    await load(server, 'warm-up', 32, 32, 0);
   }
-  // Concurrency 1: interleaved pairs, alternating which side goes first.
-  const local: Timing[] = [];
-  const remote: Timing[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    if (i % 2 === 0) {
-      local.push(await inProcess(i));
-      remote.push(await viaServer(i));
-    } else {
-      remote.push(await viaServer(i));
-      local.push(await inProcess(i));
+  let seed = 1000;
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round, and reverse it every other round.
+    const order = configs.map((_, i) => configs[(i + round * 3) % configs.length]!);
+    if (round % 2) order.reverse();
+    for (const config of order) {
+      if (config.kind === 'overhead') {
+        const local: number[] = [];
+        const remote: number[] = [];
+        const coalesced: number[] = [];
+        // CPU time of each side: this process (in process; the client) plus the server's.
+        const cpu = { local: 0, remote: 0, coalesced: 0 };
+        const measured = async (side: keyof typeof cpu, run: () => Promise<number>) => {
+          const own = ownCpuMs();
+          const server = side === 'local' ? 0 : cpuMsOf(unbatched.child.pid!);
+          const ms = await run();
+          cpu[side] +=
+            ownCpuMs() - own + (side === 'local' ? 0 : cpuMsOf(unbatched.child.pid!) - server);
+          return ms;
+        };
+        const sides = [
+          (s: number) => measured('local', () => inProcess(s)).then((ms) => local.push(ms)),
+          (s: number) =>
+            measured('remote', () => viaServer(unbatched, 0, s)).then((ms) => remote.push(ms)),
+          (s: number) =>
+            measured('coalesced', () => viaServer(unbatched, 0, s, BLOCK_INTERVAL_MS)).then((ms) =>
+              coalesced.push(ms),
+            ),
+        ];
+        for (let i = 0; i < PAIRS; i++) {
+          const s = seed++;
+          // Each side goes first, second and third equally often.
+          for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]!(s);
+        }
+        overheadRounds.push((median(remote) / median(local) - 1) * 100);
+        coalescedOverheadRounds.push((median(coalesced) / median(local) - 1) * 100);
+        cpuOverheadRounds.push((cpu.remote / cpu.local - 1) * 100);
+        cpuCoalescedOverheadRounds.push((cpu.coalesced / cpu.local - 1) * 100);
+        cpuPerImage.push({
+          inProcess: cpu.local / PAIRS,
+          server: cpu.remote / PAIRS,
+          coalesced: cpu.coalesced / PAIRS,
+        });
+        continue;
+      }
+      const requests = requestsAt(config.clients);
+      const key = keyOf(config);
+      const server = servers[config.batched ? 'batched' : 'unbatched'];
+      const run = await load(server, key, config.clients, requests, seed);
+      seed += requests;
+      runs.set(key, [...(runs.get(key) ?? []), run]);
     }
+    loadPerRound.push(loadavg()[0]!);
+    process.stderr.write(`round ${round + 1}/${ROUNDS} done (load ${loadavg()[0]!.toFixed(1)})\n`);
   }
-  const localMs = median(local.map((t) => t.totalMs));
-  const remoteMs = median(remote.map((t) => t.totalMs));
-  // Neighbouring runs share the machine's background load: compare within each pair.
-  const pairOverheadPct = median(remote.map((r, i) => (r.totalMs / local[i]!.totalMs - 1) * 100));
-  const serverSideOverheadPct = median(
-    remote.map((r, i) => (r.serverMs! / local[i]!.totalMs - 1) * 100),
+
+  const throughput = CLIENTS.flatMap((clients) =>
+    [false, true].map((b) => {
+      const key = keyOf({ batched: b, clients });
+      const rounds = runs.get(key)!;
+      const perRound = rounds.map((r) => r.imagesPerMinute);
+      const latencies = rounds.flatMap((r) => r.latencies);
+      // Within each round against the same server's one client (same load).
+      const one = runs.get(keyOf({ batched: b, clients: 1 }))!;
+      const vsOne = rounds.map((r, i) => r.imagesPerMinute / one[i]!.imagesPerMinute);
+      const p50VsOne = rounds.map((r, i) => median(r.latencies) / median(one[i]!.latencies));
+      return {
+        clients,
+        batched: b,
+        imagesPerMinute: median(perRound),
+        imagesPerMinuteMin: Math.min(...perRound),
+        imagesPerMinuteMax: Math.max(...perRound),
+        p50Ms: median(latencies),
+        p95Ms: quantile(latencies, 0.95),
+        serverCpuMsPerImage: median(rounds.map((r) => r.serverCpuMs)),
+        throughputVsOne: median(vsOne),
+        p50VsOne: median(p50VsOne),
+        requests: latencies.length,
+      };
+    }),
   );
-  const imagesPerMinute: Record<string, number> = { 1: 60_000 / remoteMs };
-  const imagesPerMinuteInProcess: Record<string, number> = { 1: 60_000 / localMs };
-  for (const [index, concurrency] of [4, 16].entries()) {
-    const requests = REQUESTS_AT[concurrency as 4 | 16];
-    const sides = [
-      async () =>
-        (imagesPerMinute[concurrency] = await throughput(viaServer, concurrency, requests)),
-      async () =>
-        (imagesPerMinuteInProcess[concurrency] = await throughput(
-          inProcess,
-          concurrency,
-          requests,
-        )),
-    ];
-    for (const side of index % 2 ? sides.reverse() : sides) await side();
-  }
-  const overheadPctByConcurrency: Record<string, number> = Object.fromEntries(
-    CONCURRENCY.map((c) => [c, (imagesPerMinuteInProcess[c]! / imagesPerMinute[c]! - 1) * 100]),
-  );
-  overheadPctByConcurrency[1] = pairOverheadPct;
+  const row = (clients: number, b: boolean) =>
+    throughput.find((t) => t.clients === clients && t.batched === b)!;
+  const overheadPct = median(overheadRounds);
+  const overheadPctCoalesced = median(coalescedOverheadRounds);
+  const peakRssMb = {
+    batched: batched.peakRss.get(keyOf({ batched: true, clients: 32 }))!,
+    unbatched: unbatched.peakRss.get(keyOf({ batched: false, clients: 32 }))!,
+    afterLoad: { batched: batched.rssAfterLoad, unbatched: unbatched.rssAfterLoad },
+  };
+  const checks = {
+    throughput16vs1: {
+      target: `≥ ${TARGETS.throughput16vs1}`,
+      batched: row(16, true).throughputVsOne,
+      unbatched: row(16, false).throughputVsOne,
+      met: row(16, true).throughputVsOne >= TARGETS.throughput16vs1,
+    },
+    p50At16vs1: {
+      target: `≤ ${TARGETS.p50At16vs1}`,
+      batched: row(16, true).p50VsOne,
+      unbatched: row(16, false).p50VsOne,
+      met: row(16, true).p50VsOne <= TARGETS.p50At16vs1,
+    },
+    overheadPct: {
+      target: `< ${TARGETS.overheadPct}`,
+      value: overheadPct,
+      met: overheadPct < TARGETS.overheadPct,
+    },
+  };
   const result = {
     model: model.manifest.name,
     // Relative to the repository: the results must not carry this machine's paths.
     modelDir: relative(fileURLToPath(new URL('../../../../', import.meta.url)), modelDir),
     cpus: cpus().length,
-    loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0]! },
-    request: { caption: CAPTION, decoding: DECODING, sampling: model.manifest.sampling, images: 1 },
-    server: {
-      process: 'separate (node dist/main.js)',
-      maxConcurrent: 16,
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0]!, perRound: loadPerRound },
+    request: {
+      caption: CAPTION,
+      decoding: DEFAULT_DECODING,
+      sampling: model.manifest.sampling,
+      images: 1,
+    },
+    servers: {
+      process: 'separate (node dist/main.js), one connection per client',
+      batched: `--max-batch-rows ${BATCH_ROWS} (admission: ${BATCH_ROWS} rows)`,
+      unbatched: '--max-concurrent 32',
+      maxQueue: 64,
       transport: 'loopback TCP, plaintext',
       onnxruntimeThreads: threads,
     },
-    pairsAtConcurrency1: PAIRS,
-    firstBlockMs: median(remote.map((t) => t.firstBlockMs)),
-    firstBlockMsInProcess: median(local.map((t) => t.firstBlockMs)),
-    requestMs: remoteMs,
-    requestMsInProcess: localMs,
-    imagesPerMinute,
-    imagesPerMinuteInProcess,
-    overheadPct: pairOverheadPct,
-    overheadPctByConcurrency,
-    overheadPctServerSide: serverSideOverheadPct,
+    rounds: ROUNDS,
+    throughput,
+    overheadPct,
+    overheadPctRounds: overheadRounds,
+    overheadPctSpread: { min: Math.min(...overheadRounds), max: Math.max(...overheadRounds) },
+    cpuOverheadPct: median(cpuOverheadRounds),
+    cpuOverheadPctRounds: cpuOverheadRounds,
+    cpuMsPerImageAtOneClient: {
+      inProcess: median(cpuPerImage.map((c) => c.inProcess)),
+      server: median(cpuPerImage.map((c) => c.server)),
+      coalesced: median(cpuPerImage.map((c) => c.coalesced)),
+    },
+    blockIntervalMs: BLOCK_INTERVAL_MS,
+    cpuOverheadPctCoalesced: median(cpuCoalescedOverheadRounds),
+    cpuOverheadPctCoalescedRounds: cpuCoalescedOverheadRounds,
+    overheadPctCoalesced,
+    overheadPctCoalescedRounds: coalescedOverheadRounds,
+    peakRssMb,
+    checks,
     method:
-      'overheadPct: median over interleaved pairs of (server ÷ in-process − 1), wall clock seen by the client; ' +
-      'overheadPctServerSide: the same with the server’s own arrival-to-summary time; ' +
-      'at 4 and 16: ratio of images per minute, one batch each',
-    overheadTargetPct: TARGET_PCT,
+      'Every round runs every configuration once, the order rotating round to round. imagesPerMinute: median over rounds (min, max beside it); ' +
+      'p50Ms/p95Ms: over every request of every round; throughputVsOne and p50VsOne: per round against the same server at one client, median over rounds. ' +
+      `overheadPct: per round, median of ${PAIRS} requests through the unbatched server ÷ median of ${PAIRS} in process − 1 (wall clock seen by the client; interleaved with the coalesced side, each side first equally often), median over rounds; overheadPctCoalesced: the same with blockIntervalMs ${BLOCK_INTERVAL_MS}. ` +
+      'cpuOverheadPct: the same ratio with CPU time (this process, client or in-process, plus the server process, every thread; 10 ms ticks summed over the round), less sensitive to other load on the machine than wall clock. ' +
+      'serverCpuMsPerImage: the server process CPU time per image, median over rounds. ' +
+      'peakRssMb: the server process, sampled every 50 ms during the 32-client runs.',
   };
   console.log(
-    `gRPC server vs in-process: ${model.manifest.name}, SJD L=${DECODING.window}, ${cpus().length} CPUs (load ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}), onnxruntime threads ${threads} on both sides`,
+    `gRPC server, ${model.manifest.name}, default decoding, ${cpus().length} CPUs, onnxruntime threads ${threads}, ${ROUNDS} rounds (load average ${loadAtStart.toFixed(1)} → ${loadPerRound.map((l) => l.toFixed(1)).join(' → ')})`,
   );
   console.table(
-    [
-      {
-        metric: 'first token block (ms, median)',
-        concurrency: 1,
-        server: result.firstBlockMs,
-        'in-process': result.firstBlockMsInProcess,
-      },
-      ...CONCURRENCY.map((c) => ({
-        metric: 'images per minute',
-        concurrency: c,
-        server: imagesPerMinute[c]!,
-        'in-process': imagesPerMinuteInProcess[c]!,
-        overhead: `${overheadPctByConcurrency[c]!.toFixed(1)} %`,
-      })),
-    ].map((row) => ({
-      ...row,
-      server: row.server.toFixed(1),
-      'in-process': row['in-process'].toFixed(1),
+    throughput.map((t) => ({
+      clients: t.clients,
+      batched: t.batched ? `${BATCH_ROWS} rows` : 'no',
+      'images/min (median)': t.imagesPerMinute.toFixed(0),
+      'min–max': `${t.imagesPerMinuteMin.toFixed(0)}–${t.imagesPerMinuteMax.toFixed(0)}`,
+      'vs 1 client': `${t.throughputVsOne.toFixed(2)}×`,
+      'p50 ms': t.p50Ms.toFixed(0),
+      'p95 ms': t.p95Ms.toFixed(0),
+      'p50 vs 1 client': `${t.p50VsOne.toFixed(2)}×`,
+      'server CPU ms/image': t.serverCpuMsPerImage.toFixed(0),
     })),
   );
   console.log(
-    `overhead at concurrency 1: ${result.overheadPct.toFixed(1)} % (median of ${PAIRS} interleaved pairs; target < ${TARGET_PCT} %): ${result.overheadPct < TARGET_PCT ? 'met' : 'NOT met'}; ` +
-      `inside the server (arrival to summary): ${serverSideOverheadPct.toFixed(1)} %`,
+    `overhead at one client: ${overheadPct.toFixed(1)} % (rounds ${overheadRounds.map((o) => o.toFixed(1)).join(', ')}; target < ${TARGETS.overheadPct} %): ${checks.overheadPct.met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `CPU time (client + server ÷ in process − 1) at one client: ${median(cpuOverheadRounds).toFixed(1)} % (rounds ${cpuOverheadRounds.map((o) => o.toFixed(1)).join(', ')}); with blockIntervalMs ${BLOCK_INTERVAL_MS}: ${median(cpuCoalescedOverheadRounds).toFixed(1)} % (rounds ${cpuCoalescedOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
+  );
+  console.log(
+    `with blockIntervalMs ${BLOCK_INTERVAL_MS} (token blocks coalesced): ${overheadPctCoalesced.toFixed(1)} % (rounds ${coalescedOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
+  );
+  console.log(
+    `batched at 16 clients: throughput ${checks.throughput16vs1.batched.toFixed(2)}× one client's (target ≥ ${TARGETS.throughput16vs1}: ${checks.throughput16vs1.met ? 'met' : 'NOT met'}), p50 ${checks.p50At16vs1.batched.toFixed(2)}× (target ≤ ${TARGETS.p50At16vs1}: ${checks.p50At16vs1.met ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `peak RSS at 32 clients: batched ${peakRssMb.batched.toFixed(0)} MB, unbatched ${peakRssMb.unbatched.toFixed(0)} MB (after load ${peakRssMb.afterLoad.batched.toFixed(0)} / ${peakRssMb.afterLoad.unbatched.toFixed(0)} MB)`,
   );
   const out = new URL('../../../../bench/results/', import.meta.url);
   mkdirSync(out, { recursive: true });
   writeFileSync(new URL('server.json', out), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  client.close();
-  server.child.kill('SIGTERM');
-  await once(server.child, 'exit');
+  for (const server of [unbatched, batched]) {
+    for (const client of server.clients) client.close();
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+  }
   await model.release();
 }
