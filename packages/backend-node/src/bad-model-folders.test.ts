@@ -37,10 +37,37 @@ async function loadError(dir: string): Promise<ModelLoadError> {
 }
 
 describe('bad model folders give a typed error that says which file and what', () => {
-  it('a folder without manifest.json', async () => {
+  it('a folder that does not exist', async () => {
     const error = await loadError(join(scratch, 'does-not-exist'));
     expect(error.problem).toBe('missing-file');
+    expect(error.path).toBe(join(scratch, 'does-not-exist'));
+    expect(error.message).toMatch(/no such model folder/);
+  });
+
+  it('a folder without manifest.json', async () => {
+    const dir = join(scratch, 'empty');
+    mkdirSync(dir, { recursive: true });
+    const error = await loadError(dir);
+    expect(error.problem).toBe('missing-file');
     expect(error.path).toMatch(/manifest\.json$/);
+  });
+
+  it('a manifest naming a file outside the folder', async () => {
+    const error = await loadError(
+      brokenFolder('outside', (_d, m) => (m.files.decoder = '../elsewhere/decoder.onnx')),
+    );
+    expect(error.problem).toBe('bad-manifest');
+    expect(error.message).toMatch(
+      /files\.decoder = "\.\.\/elsewhere\/decoder\.onnx" must name a file inside the model folder/,
+    );
+  });
+
+  it('a manifest with a field of the wrong type names the field and what is allowed', async () => {
+    const error = await loadError(brokenFolder('grid', (_d, m) => (m.image.gridWidth = '16')));
+    expect(error.problem).toBe('bad-manifest');
+    expect(error.message).toMatch(
+      /manifest\.json: image\.gridWidth: expected an integer ≥ 1, found "16"$/,
+    );
   });
 
   it('a manifest that is not JSON', async () => {
