@@ -3,7 +3,16 @@
  * API, so this is the one package a Node user installs.
  */
 export * from '@sjd/core';
-export { ExecutionProviderError, ModelLoadError, type ModelLoadProblem } from '@sjd/onnx-common';
+export {
+  ExecutionProviderError,
+  type FamilyRecognition,
+  type ImageModel,
+  type ModelFamily,
+  type ModelFolderReader,
+  ModelLoadError,
+  type ModelLoadProblem,
+  type RecommendedSampling,
+} from '@sjd/onnx-common';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
 export { encodePng } from './encode-png.js';
 export {
@@ -11,6 +20,13 @@ export {
   type GenerateImageOptions,
   generateImage,
 } from './generate-image.js';
-export { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
-export { prepareCaption } from './prepare-caption.js';
+export { loadModel, NODE_MODEL_FAMILIES } from './load-model.js';
+export type {
+  LoadModelOptions,
+  NodeImageModel,
+  NodeLoadSettings,
+  NodeModelFamily,
+} from './node-load-options.js';
+export { nodeModelFolder } from './node-model-folder.js';
+export { OnnxLogitsProvider, sjdModelFamily } from './onnx-logits-provider.js';
 export { type ModelFolder, readModelFolder } from './read-model-folder.js';

@@ -47,16 +47,13 @@ export async function fetchModelFolder(
   modelUrl: string | URL,
   options: FetchModelOptions = {},
 ): Promise<FetchedModel> {
-  const origin = options.origin === undefined ? pageOrigin() : options.origin;
-  const base = folderUrl(modelUrl, origin);
-  if (origin !== null && new URL(base).origin !== origin) {
-    throw new ModelLoadError({
-      problem: 'cross-origin',
-      path: base,
-      message: `the model must be served from the page's own origin (${origin}); copy the model folder next to the app`,
-    });
-  }
-  const folder = webModelFolder(base, options);
+  const folder = openWebModelFolder(modelUrl, options);
+  return fetchSjdModel(folder);
+}
+
+/** The `sjd-model` chain on a web folder: the shared `resolveModelFolder`, then both ONNX files' bytes. */
+export async function fetchSjdModel(folder: WebModelFolder): Promise<FetchedModel> {
+  const base = folder.location;
   const {
     manifest,
     decoderPath: decoderUrl,
@@ -69,15 +66,38 @@ export async function fetchModelFolder(
   return { url: base, manifest, decoderUrl, decoderBytes, imageDecoderUrl, imageDecoderBytes };
 }
 
+/** A model folder on the web: the shared reader, plus the bytes of a file it located. */
+export interface WebModelFolder extends ModelFolderReader {
+  /** The bytes at `url` (from `locate`); `file` labels the progress events. */
+  readBytes(url: string, file: LoadProgress['file']): Promise<Uint8Array>;
+}
+
+/**
+ * The model folder at `modelUrl` (relative URLs resolve against the page), which must be on
+ * the page's own origin (`cross-origin` {@link ModelLoadError} otherwise, before any request).
+ */
+export function openWebModelFolder(
+  modelUrl: string | URL,
+  options: FetchModelOptions = {},
+): WebModelFolder {
+  const origin = options.origin === undefined ? pageOrigin() : options.origin;
+  const base = folderUrl(modelUrl, origin);
+  if (origin !== null && new URL(base).origin !== origin) {
+    throw new ModelLoadError({
+      problem: 'cross-origin',
+      path: base,
+      message: `the model must be served from the page's own origin (${origin}); copy the model folder next to the app`,
+    });
+  }
+  return webModelFolder(base, options);
+}
+
 /**
  * A model folder at `base` (a URL ending in `/`, already checked to be on the page's
  * origin) as the shared loading path reads it: files fetched with `options.fetch`, names
  * that leave the folder or carry a query refused. Text files are fetched once per reader.
  */
-export function webModelFolder(
-  base: string,
-  options: FetchModelOptions = {},
-): ModelFolderReader & { readBytes(url: string, file: LoadProgress['file']): Promise<Uint8Array> } {
+function webModelFolder(base: string, options: FetchModelOptions): WebModelFolder {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const texts = new Map<string, Promise<string | undefined>>();
   const locate = (name: string): string | undefined => {

@@ -12,7 +12,7 @@ export { ExecutionProviderError } from './execution-provider-error.js';
 export { ForwardBatcher, type RunBatch } from './forward-batcher.js';
 export { ImageDecoder } from './image-decoder.js';
 export type { ImageModel, RecommendedSampling } from './image-model.js';
-export { type ModelFamily, recogniseModelFamily } from './model-family.js';
+export { type FamilyRecognition, type ModelFamily, recogniseModelFamily } from './model-family.js';
 export type { ModelFolderReader } from './model-folder-reader.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export { type DecoderShape, type Forward, OnnxDecoderSession } from './onnx-decoder-session.js';
@@ -23,4 +23,5 @@ export {
   MANIFEST_FILE,
   type ResolvedModelFolder,
   resolveModelFolder,
+  sjdModelRecognition,
 } from './resolve-model-folder.js';

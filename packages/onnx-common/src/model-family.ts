@@ -7,9 +7,10 @@ import { ModelLoadError } from './model-load-error.js';
  * `model_type: "multi_modality"`), … Each runtime keeps a list of the families it can
  * load (`NODE_MODEL_FAMILIES`, `WEB_MODEL_FAMILIES`); {@link recogniseModelFamily} picks
  * the family of a folder, and its {@link load} builds the model. `Options` are the
- * runtime's load options (already validated), `Model` what it returns.
+ * runtime's load options (already validated), `Model` what it returns, `Folder` how the
+ * runtime reads the folder (the browser's reader also fetches bytes).
  */
-export interface ModelFamily<Options, Model> {
+export interface ModelFamily<Options, Model, Folder extends ModelFolderReader = ModelFolderReader> {
   /** Stable id, e.g. `sjd-model`, `janus`; the loaded model's `family`. */
   readonly id: string;
   /** What marks a folder of this family, for messages: `manifest.json with format "sjd-model"`. */
@@ -23,15 +24,21 @@ export interface ModelFamily<Options, Model> {
    */
   recognise(folder: ModelFolderReader): Promise<boolean>;
   /** Loads a folder this family recognised. Throws `ModelLoadError` naming the file at fault. */
-  load(folder: ModelFolderReader, options: Options): Promise<Model>;
+  load(folder: Folder, options: Options): Promise<Model>;
 }
+
+/**
+ * The runtime-agnostic half of a family (what marks its folders), shared by every
+ * runtime's loader of it: a runtime's family is `{ ...recognition, load }`.
+ */
+export type FamilyRecognition = Omit<ModelFamily<unknown, unknown>, 'load'>;
 
 /**
  * The first family in `families` that recognises the folder. None: a `ModelLoadError`
  * (`unknown-family`) that names the folder's marker file found (or the folder) and lists
  * every family with what marks it.
  */
-export async function recogniseModelFamily<F extends ModelFamily<unknown, unknown>>(
+export async function recogniseModelFamily<F extends FamilyRecognition>(
   folder: ModelFolderReader,
   families: readonly F[],
 ): Promise<F> {

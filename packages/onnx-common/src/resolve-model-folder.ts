@@ -1,4 +1,5 @@
 import { ManifestError, type ModelManifest, parseModelManifest } from '@sjd/core';
+import type { FamilyRecognition } from './model-family.js';
 import type { ModelFolderReader } from './model-folder-reader.js';
 import { ModelLoadError } from './model-load-error.js';
 
@@ -103,3 +104,11 @@ export async function hasManifest(folder: ModelFolderReader): Promise<boolean> {
     ? folder.exists(MANIFEST_FILE)
     : (await folder.readText(MANIFEST_FILE)) !== undefined;
 }
+
+/** What marks an `sjd-model` folder, for every runtime's loader of the family. */
+export const sjdModelRecognition: FamilyRecognition = {
+  id: 'sjd-model',
+  recognisedBy: `${MANIFEST_FILE} with "format": "sjd-model"`,
+  markerFile: MANIFEST_FILE,
+  recognise: hasManifest,
+};

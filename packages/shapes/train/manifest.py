@@ -85,7 +85,8 @@ def main():
         },
         "textTokenizer": {"type": "word-level", "lowercase": True, "words": meta["words"]},
         "prompt": {"template": ["bos", "caption", "boi"], "captionLength": meta["captionLength"],
-                   "unconditional": "pad-caption"},
+                   "unconditional": "pad-caption",
+                   **({"clauseOrder": meta["clauseOrder"]} if "clauseOrder" in meta else {})},
         "image": {
             "gridWidth": 16, "gridHeight": 16, "endOfRowToken": None, "endOfImageToken": meta["special"]["eoi"],
             "pixelWidth": meta["imageSize"], "pixelHeight": meta["imageSize"],

@@ -11,7 +11,7 @@ let compiled: ValidateFunction | undefined;
 /** The schema compiled once, on first use (ajv generates the checking code). */
 function validator(): ValidateFunction {
   compiled ??= new Ajv2020({
-    allErrors: false,
+    allErrors: true,
     strict: true,
     allowUnionTypes: true,
     verbose: true,
@@ -29,10 +29,28 @@ function validator(): ValidateFunction {
  */
 export function parseModelManifest(json: unknown, source: string): ModelManifest {
   const validate = validator();
-  if (!validate(json)) throw schemaError(validate.errors?.[0], json, source);
+  if (!validate(json)) throw schemaError(firstError(validate.errors ?? []), json, source);
   const manifest = json as ModelManifest;
   checkCrossFields(manifest, source);
   return manifest;
+}
+
+/**
+ * The error to report: one about `format` or `formatVersion` first (a folder of another
+ * format fails everywhere; saying so is what helps), else the first in schema order.
+ */
+function firstError(all: readonly ErrorObject[]): ErrorObject | undefined {
+  // `contains` reports every item that does not match before itself: only itself says why.
+  const errors = all.filter((e) => !/\/contains\/./.test(e.schemaPath));
+  const about = (e: ErrorObject) =>
+    e.keyword === 'required' && e.instancePath === ''
+      ? `/${String((e.params as { missingProperty?: unknown }).missingProperty)}`
+      : e.instancePath;
+  return (
+    errors.find((e) => about(e) === '/format') ??
+    errors.find((e) => about(e) === '/formatVersion') ??
+    errors[0]
+  );
 }
 
 /** The field path of a JSON pointer: `/image/imageDecoder/range/1` → `image.imageDecoder.range[1]`. */
