@@ -16,10 +16,10 @@ export interface GenerateImageOptions {
   readonly prompt: string;
   /**
    * A model loaded with `loadModel()` (reused, left open: the fast path for many calls),
-   * or options to load one for this call (any family) and release after. Default: the
-   * shipped model, loaded for this call.
+   * or options to load one for this call (any family) and release after, e.g.
+   * `{ modelDir: shippedModelDir }` with the shipped model of `@sjd/shapes`.
    */
-  readonly model?: ImageModel | LoadModelOptions;
+  readonly model: ImageModel | LoadModelOptions;
   /** Safe integer. Omitted: a random seed, returned in the result. */
   readonly seed?: number;
   /** Overrides of the model's recommended sampling (`model.recommendedSampling`). */
@@ -54,7 +54,12 @@ export interface GeneratedImage {
  * For progress events use `generateStream`, which this wraps.
  *
  * @example
- * const { png, statistics } = await generateImage({ prompt: 'a small blue square at the top left', seed: 7 });
+ * import { shippedModelDir } from '@sjd/shapes';
+ * const { png, statistics } = await generateImage({
+ *   prompt: 'a small blue square at the top left',
+ *   model: { modelDir: shippedModelDir },
+ *   seed: 7,
+ * });
  * writeFileSync('out.png', png);
  */
 export async function generateImage(options: GenerateImageOptions): Promise<GeneratedImage> {
@@ -66,8 +71,15 @@ export async function generateImage(options: GenerateImageOptions): Promise<Gene
       received: scale,
     });
   }
+  if (typeof options.model !== 'object' || options.model === null) {
+    throw new InvalidArgumentError({
+      field: 'model',
+      allowed: 'a model from loadModel(), or load options such as { modelDir }',
+      received: options.model,
+    });
+  }
   const given = isImageModel(options.model) ? options.model : undefined;
-  const model = given ?? (await loadModel((options.model as LoadModelOptions | undefined) ?? {}));
+  const model = given ?? (await loadModel(options.model as LoadModelOptions));
   try {
     const caption = model.prepareCaption(options.prompt);
     const prompt = model.encodePrompt(caption);
@@ -98,6 +110,6 @@ export async function generateImage(options: GenerateImageOptions): Promise<Gene
   }
 }
 
-function isImageModel(model: ImageModel | LoadModelOptions | undefined): model is ImageModel {
-  return typeof (model as ImageModel | undefined)?.openSession === 'function';
+function isImageModel(model: ImageModel | LoadModelOptions): model is ImageModel {
+  return typeof (model as Partial<ImageModel> | undefined)?.openSession === 'function';
 }

@@ -1,5 +1,4 @@
 import { recogniseModelFamily } from '@sjd/onnx-common';
-import { shippedModelDir } from '@sjd/shapes';
 import {
   checkNodeLoadOptions,
   type LoadModelOptions,
@@ -23,9 +22,9 @@ export const NODE_MODEL_FAMILIES: readonly NodeModelFamily[] = [sjdModelFamily];
  * const model = await loadModel({ modelDir: './my-model' });
  * const prompt = model.encodePrompt(model.prepareCaption('a large red circle'));
  */
-export async function loadModel(options: LoadModelOptions = {}): Promise<NodeImageModel> {
+export async function loadModel(options: LoadModelOptions): Promise<NodeImageModel> {
   const settings = checkNodeLoadOptions(options);
-  const folder = await nodeModelFolder(options.modelDir ?? shippedModelDir);
+  const folder = await nodeModelFolder(options.modelDir);
   const family = await recogniseModelFamily(folder, NODE_MODEL_FAMILIES);
   return loadWith(family, folder, settings, options.calibrate === true);
 }

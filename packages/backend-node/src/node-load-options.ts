@@ -12,10 +12,13 @@ import {
 } from '@sjd/onnx-common';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
 
-/** How to load a model. Every field is optional. */
+/** How to load a model: which folder; every other field is optional. */
 export interface LoadModelOptions {
-  /** A model folder of a family this package loads ({@link NODE_MODEL_FAMILIES}). Default: the shipped model. */
-  readonly modelDir?: string;
+  /**
+   * A model folder of a family this package loads (`NODE_MODEL_FAMILIES`), e.g. the shipped
+   * model's, `shippedModelDir` from `@sjd/shapes`.
+   */
+  readonly modelDir: string;
   /** Default `cpu`. */
   readonly executionProvider?: ExecutionProvider;
   /**
@@ -102,6 +105,13 @@ export async function loadWith<M extends NodeImageModel>(
 
 /** Validates every option before anything is read, naming the bad field and what is allowed. */
 export function checkNodeLoadOptions(options: LoadModelOptions): NodeLoadSettings {
+  if (typeof options?.modelDir !== 'string' || options.modelDir === '') {
+    throw new InvalidArgumentError({
+      field: 'modelDir',
+      allowed: 'the path of a model folder (the shipped model: shippedModelDir from @sjd/shapes)',
+      received: options?.modelDir,
+    });
+  }
   const executionProvider = options.executionProvider ?? 'cpu';
   if (!EXECUTION_PROVIDERS.includes(executionProvider)) {
     throw new InvalidArgumentError({

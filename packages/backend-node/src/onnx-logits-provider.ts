@@ -8,7 +8,6 @@ import {
   resolveModelFolder,
   sjdModelRecognition,
 } from '@sjd/onnx-common';
-import { shippedModelDir } from '@sjd/shapes';
 import * as ort from 'onnxruntime-node';
 import { createInferenceSession, type ExecutionProvider } from './create-inference-session.js';
 import {
@@ -31,8 +30,8 @@ export type { LoadModelOptions } from './node-load-options.js';
  * codes to pixels with the model's image decoder.
  *
  * @example
- * const model = await OnnxLogitsProvider.load();
- * const prompt = encodePrompt(model.manifest, 'a large red circle in the centre');
+ * const model = await OnnxLogitsProvider.load({ modelDir: shippedModelDir }); // from @sjd/shapes
+ * const prompt = model.encodePrompt(model.prepareCaption('a large red circle in the centre'));
  * const result = await generate({ provider: model, prompt: prompt.conditional, … });
  * const png = encodePng(await model.decodeImage(result.images[0].codes), 64, 64);
  */
@@ -68,9 +67,9 @@ export class OnnxLogitsProvider extends OnnxImageModel implements NodeImageModel
    * `InvalidArgumentError` (a bad option), `ModelLoadError` or `ExecutionProviderError`
    * saying what is wrong.
    */
-  static async load(options: LoadModelOptions = {}): Promise<OnnxLogitsProvider> {
+  static async load(options: LoadModelOptions): Promise<OnnxLogitsProvider> {
     const settings = checkNodeLoadOptions(options);
-    const folder = await nodeModelFolder(options.modelDir ?? shippedModelDir);
+    const folder = await nodeModelFolder(options.modelDir);
     await recogniseModelFamily(folder, [sjdModelRecognition]);
     return loadWith(
       { ...sjdModelRecognition, load: OnnxLogitsProvider.open },

@@ -17,7 +17,7 @@ export interface CalibrateFlags {
 export async function runCalibrate(flags: CalibrateFlags): Promise<void> {
   const modelDir = await resolveModelDir(flags.model, modelSearchPath());
   const model = await loadModel({
-    ...(modelDir ? { modelDir } : {}),
+    modelDir,
     executionProvider: flags.executionProvider,
     ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
     calibrate: true,

@@ -89,7 +89,7 @@ export async function runGenerate(
   const costProfile =
     flags.costProfile === undefined ? undefined : await readCostProfile(flags.costProfile);
   const model = await loadModel({
-    ...(modelDir ? { modelDir } : {}),
+    modelDir,
     executionProvider: flags.executionProvider,
     ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
     ...(costProfile ? { costProfile } : {}),

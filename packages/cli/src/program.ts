@@ -174,6 +174,6 @@ function typedFlags(command: Command): ReadonlySet<string> {
 async function resolveModelDirs(models: readonly string[]): Promise<string[]> {
   const searchPath = modelSearchPath();
   const dirs: string[] = [];
-  for (const model of models) dirs.push((await resolveModelDir(model, searchPath)) ?? model);
+  for (const model of models) dirs.push(await resolveModelDir(model, searchPath));
   return dirs;
 }
