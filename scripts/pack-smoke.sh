@@ -88,7 +88,7 @@ node readme.mjs
 cmp import.png require.png
 node -e "const b=require('fs').readFileSync('import.png'); if (b.readUInt32BE(16)!==256||b.readUInt32BE(20)!==256) throw new Error('not a 256×256 PNG')"
 node "$repo/node_modules/typescript/bin/tsc" -p tsconfig.json
-echo "types: use.mts type-checks, both deliberate mistakes rejected"
+echo "types: use.mts type-checks, every deliberate mistake rejected"
 version=$(npx --no-install sjd --version)
 [ "$version" = "$(node -p "require('@sjd/cli/package.json').version")" ]
 echo "npx sjd --version: $version"
