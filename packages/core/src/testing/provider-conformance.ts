@@ -210,15 +210,15 @@ export async function runProviderConformance(
       return { kept, second: out2.map((x) => Float32Array.from(x)) };
     });
     const [solo1, solo2] = await alone(first, [[last, ...draftsA], draftsB]);
-    results.kept.forEach((x, r) => compare('buffer-reuse', `row ${r}, first call`, x, solo1!));
-    results.second.forEach((x, r) =>
+    for (const [r, x] of results.kept.entries())
+      compare('buffer-reuse', `row ${r}, first call`, x, solo1!);
+    for (const [r, x] of results.second.entries())
       compare(
         'buffer-reuse',
         `row ${r}, after the caller overwrote its block and the logits`,
         x,
         solo2!,
-      ),
-    );
+      );
   });
 
   // dispose: idempotent.
