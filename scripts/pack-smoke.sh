@@ -37,30 +37,36 @@ echo "pack-smoke: npm install took $(($(date +%s) - started)) s"
 cat >import.mjs <<'JS'
 import { writeFileSync } from 'node:fs';
 import { generateImage } from '@sjd/backend-node';
+import { shippedModelDir } from '@sjd/shapes';
 
-const image = await generateImage({ prompt: 'a small blue square at the top left.', seed: 7, scale: 4 });
+const image = await generateImage({ prompt: 'a small blue square at the top left.', model: { modelDir: shippedModelDir }, seed: 7, scale: 4 });
 writeFileSync('import.png', image.png);
 console.log(`import: ${image.width}×${image.height} PNG, ${image.png.length} bytes, ${image.statistics.tokens} tokens in ${image.statistics.steps} steps`);
 JS
 cat >require.cjs <<'JS'
 const { writeFileSync } = require('node:fs');
 const { generateImage } = require('@sjd/backend-node');
+const { shippedModelDir } = require('@sjd/shapes');
 
-generateImage({ prompt: 'a small blue square at the top left.', seed: 7, scale: 4 }).then((image) => {
+generateImage({ prompt: 'a small blue square at the top left.', model: { modelDir: shippedModelDir }, seed: 7, scale: 4 }).then((image) => {
   writeFileSync('require.png', image.png);
   console.log(`require: ${image.width}×${image.height} PNG, ${image.png.length} bytes, step compression ${image.statistics.stepCompression.toFixed(2)}×`);
 });
 JS
 cat >use.mts <<'TS'
 import { type GeneratedImage, generateImage } from '@sjd/backend-node';
+import { shippedModelDir } from '@sjd/shapes';
 
-const image: GeneratedImage = await generateImage({ prompt: 'a large red circle', seed: 1 });
+const model = { modelDir: shippedModelDir };
+const image: GeneratedImage = await generateImage({ prompt: 'a large red circle', model, seed: 1 });
 const bytes: Uint8Array = image.png;
 console.log(bytes.length, image.statistics.stepCompression);
 // @ts-expect-error: 'beam' is not a decoding method
-await generateImage({ prompt: 'a large red circle', decoding: { method: 'beam' } });
+await generateImage({ prompt: 'a large red circle', model, decoding: { method: 'beam' } });
 // @ts-expect-error: the prompt is required
-await generateImage({ seed: 1 });
+await generateImage({ model, seed: 1 });
+// @ts-expect-error: the model is required (the runtime package ships none)
+await generateImage({ prompt: 'a large red circle' });
 TS
 cat >tsconfig.json <<JSON
 { "compilerOptions": { "module": "nodenext", "target": "es2022", "strict": true, "noEmit": true,
@@ -82,7 +88,7 @@ node readme.mjs
 cmp import.png require.png
 node -e "const b=require('fs').readFileSync('import.png'); if (b.readUInt32BE(16)!==256||b.readUInt32BE(20)!==256) throw new Error('not a 256×256 PNG')"
 node "$repo/node_modules/typescript/bin/tsc" -p tsconfig.json
-echo "types: use.mts type-checks, both deliberate mistakes rejected"
+echo "types: use.mts type-checks, every deliberate mistake rejected"
 version=$(npx --no-install sjd --version)
 [ "$version" = "$(node -p "require('@sjd/cli/package.json').version")" ]
 echo "npx sjd --version: $version"

@@ -17,7 +17,7 @@ export function describeError(error: unknown): ErrorDescription {
       headline: 'The model failed to load',
       detail,
       hint:
-        error.problem === 'missing-file'
+        error.problem === 'missing-file' || error.problem === 'unknown-family'
           ? 'The app serves the model under model/, copied at build time from packages/shapes/model or SJD_MODEL_DIR. Rebuild after the model is there.'
           : null,
     };

@@ -1,4 +1,4 @@
-import type { WebLogitsProvider } from '@sjd/backend-web';
+import type { WebImageModel } from '@sjd/backend-web';
 import { formatFigures } from './figures.js';
 import type { GenerationDriver } from './generation-driver.js';
 import type { LaneView } from './lane-view.js';
@@ -18,11 +18,11 @@ export class LaneRunner {
   constructor(
     readonly driver: GenerationDriver,
     readonly view: LaneView,
-    private readonly provider: WebLogitsProvider,
+    private readonly provider: WebImageModel,
     private readonly baseline: () => number | null,
     private readonly noBaseline = '–',
   ) {
-    const { pixelWidth, pixelHeight } = provider.manifest.image;
+    const { pixelWidth, pixelHeight } = provider;
     view.reset(driver.layout, pixelWidth, pixelHeight);
     this.showFigures();
   }

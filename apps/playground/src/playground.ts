@@ -2,11 +2,10 @@ import {
   type DecodingStatistics,
   type ExecutionProviderChoice,
   type ExecutionProviderReport,
-  encodePrompt,
   type GenerateOptions,
-  WebLogitsProvider,
+  loadWebModel,
+  type WebImageModel,
 } from '@sjd/backend-web';
-import { canonicalCaption } from '@sjd/shapes/canonical-caption';
 import { describeBackend } from './describe-backend.js';
 import { describeError } from './describe-error.js';
 import { ErrorPanel } from './error-panel.js';
@@ -41,8 +40,8 @@ export interface HeadlessResult {
  * all state lives here.
  */
 export class Playground {
-  private provider: WebLogitsProvider | null = null;
-  private loading: Promise<WebLogitsProvider> | null = null;
+  private provider: WebImageModel | null = null;
+  private loading: Promise<WebImageModel> | null = null;
   private controller: AbortController | null = null;
   /** Vanilla's measured cost per token on the current backend, by whether CFG is on. */
   private readonly vanillaMsPerToken = new Map<boolean, number>();
@@ -72,7 +71,7 @@ export class Playground {
     document.getElementById('race')!.addEventListener('click', () => void this.race());
     document.getElementById('stop')!.addEventListener('click', () => this.stop());
     document.getElementById('reset-defaults')!.addEventListener('click', () => {
-      if (this.provider) this.form.applyDefaults(this.provider.manifest);
+      if (this.provider) this.form.applyDefaults(this.provider.recommendedSampling);
     });
     document
       .getElementById('backend')!
@@ -83,12 +82,12 @@ export class Playground {
   }
 
   /** The model, once loaded. */
-  get model(): WebLogitsProvider | null {
+  get model(): WebImageModel | null {
     return this.provider;
   }
 
   /** Resolves with the model when the current load is done; rejects with its error. */
-  ready(): Promise<WebLogitsProvider> {
+  ready(): Promise<WebImageModel> {
     return this.loading ?? Promise.reject(new Error('no model load started'));
   }
 
@@ -96,13 +95,13 @@ export class Playground {
    * Loads the model on the chosen execution provider. When the insisted provider cannot run,
    * shows why and loads again on `auto`, so the page stays usable.
    */
-  load(choice: ExecutionProviderChoice): Promise<WebLogitsProvider> {
+  load(choice: ExecutionProviderChoice): Promise<WebImageModel> {
     this.loading = this.loadModel(choice);
     this.loading.catch(() => {});
     return this.loading;
   }
 
-  private async loadModel(choice: ExecutionProviderChoice): Promise<WebLogitsProvider> {
+  private async loadModel(choice: ExecutionProviderChoice): Promise<WebImageModel> {
     this.form.setRunning(false, false);
     const previous = this.provider;
     this.provider = null;
@@ -112,9 +111,9 @@ export class Playground {
     this.status.textContent = `Loading the model (${choice === 'auto' ? 'automatic backend' : choice})…`;
     const base = this.document.baseURI;
     try {
-      let provider: WebLogitsProvider;
+      let provider: WebImageModel;
       try {
-        provider = await WebLogitsProvider.load({
+        provider = await loadWebModel({
           modelUrl: new URL('model/', base),
           wasmPaths: new URL('ort/', base).href,
           executionProvider: choice,
@@ -131,7 +130,7 @@ export class Playground {
         if (choice === 'auto') throw error;
         this.errors.show(describeError(error));
         this.form.backend = 'auto';
-        provider = await WebLogitsProvider.load({
+        provider = await loadWebModel({
           modelUrl: new URL('model/', base),
           wasmPaths: new URL('ort/', base).href,
           executionProvider: 'auto',
@@ -141,10 +140,10 @@ export class Playground {
       }
       this.provider = provider;
       const report = provider.executionProviderReport;
-      this.status.textContent = describeBackend(provider.manifest.name, report);
+      this.status.textContent = describeBackend(provider.name, report);
       this.status.dataset['state'] = 'ready';
       this.status.dataset['executionProvider'] = report.active;
-      this.form.applyDefaults(provider.manifest);
+      this.form.applyDefaults(provider.recommendedSampling);
       this.form.setExamples(this.examplesFor(provider));
       this.form.setRunning(false, true);
       return provider;
@@ -240,7 +239,7 @@ export class Playground {
   /** Runs a generation without drawing, for the test hook and the benchmark. */
   async generateHeadless(request: HeadlessRequest): Promise<HeadlessResult> {
     const provider = await this.ready();
-    const sampling = provider.manifest.sampling;
+    const sampling = provider.recommendedSampling;
     const settings: PlaygroundSettings = {
       method: 'sjd',
       window: 16,
@@ -253,7 +252,7 @@ export class Playground {
       cfgScale: sampling.cfgScale,
       ...request,
     };
-    if (settings.window === 'auto' && !provider.calibrated) await provider.calibrate();
+    if (settings.window === 'auto' && !provider.calibrated) await provider.calibrate?.();
     const controller = new AbortController();
     const driver = this.driver(
       provider,
@@ -286,7 +285,7 @@ export class Playground {
    */
   async logits(caption: string, block: readonly number[]): Promise<number[][]> {
     const provider = await this.ready();
-    const prompt = encodePrompt(provider.manifest, caption).conditional;
+    const prompt = provider.encodePrompt(provider.prepareCaption(caption)).conditional;
     const session = await provider.openSession({ prefixes: [prompt.subarray(0, -1)] });
     try {
       const input = Int32Array.from([prompt[prompt.length - 1]!, ...block]);
@@ -306,14 +305,14 @@ export class Playground {
   }
 
   private driver(
-    provider: WebLogitsProvider,
+    provider: WebImageModel,
     settings: PlaygroundSettings,
     seed: number,
     signal: AbortSignal,
   ): GenerationDriver {
-    // A shapes model reads shapes in reading order; any order the user typed means the same.
-    const caption = canonicalCaption(provider.manifest.name, settings.caption);
-    const prompt = encodePrompt(provider.manifest, caption);
+    // The model's canonical form (a shapes model: shapes in reading order); any order the
+    // user typed means the same.
+    const prompt = provider.encodePrompt(provider.prepareCaption(settings.caption));
     const options: GenerateOptions = {
       provider,
       prompt: prompt.conditional,
@@ -339,7 +338,7 @@ export class Playground {
   private readSettings(): PlaygroundSettings | null {
     try {
       const settings = this.form.read();
-      if (this.provider) encodePrompt(this.provider.manifest, settings.caption);
+      if (this.provider) this.provider.encodePrompt(this.provider.prepareCaption(settings.caption));
       this.errors.clear();
       return settings;
     } catch (error) {
@@ -373,7 +372,7 @@ export class Playground {
       if (settings.window === 'auto' && provider && !provider.calibrated) {
         for (const view of views)
           view.setStatus('Measuring this device’s step costs for the automatic window…', 'running');
-        await provider.calibrate();
+        await provider.calibrate?.();
       }
       for (const view of views) view.setStatus('Decoding…', 'running');
       await body(controller.signal);
@@ -399,8 +398,10 @@ export class Playground {
     if (driver.warnings.length > 0) this.warnings.textContent = driver.warnings.join(' ');
   }
 
-  private examplesFor(provider: WebLogitsProvider): string[] {
-    const words = new Set(provider.manifest.textTokenizer.words);
+  private examplesFor(provider: WebImageModel): string[] {
+    const known = provider.promptVocabulary?.words;
+    if (!known) return [...this.examples];
+    const words = new Set(known);
     return this.examples.filter((caption) =>
       caption.split(/\s+/).every((word) => words.has(word.toLowerCase())),
     );

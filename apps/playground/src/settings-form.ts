@@ -4,8 +4,8 @@ import {
   DRAFT_INITS,
   type DraftInit,
   type ExecutionProviderChoice,
-  type ModelManifest,
   REDRAFTS,
+  type RecommendedSampling,
   type Redraft,
 } from '@sjd/backend-web';
 
@@ -103,8 +103,7 @@ export class SettingsForm {
   }
 
   /** Sets the sampling fields to the model's recommendations. */
-  applyDefaults(manifest: ModelManifest): void {
-    const { sampling } = manifest;
+  applyDefaults(sampling: RecommendedSampling): void {
     this.input('temperature').value = String(sampling.temperature);
     this.input('topK').value = String(sampling.topK);
     this.input('topP').value = String(sampling.topP);

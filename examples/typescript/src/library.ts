@@ -4,10 +4,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { generateImage } from '@sjd/backend-node';
+import { shippedModelDir } from '@sjd/shapes';
 
 const out = process.argv[2] ?? 'library.png';
 const image = await generateImage({
   prompt: 'a small blue square at the top left and a large red circle in the centre',
+  model: { modelDir: shippedModelDir }, // or any model folder the library loads
   seed: 7,
   scale: 4, // 256 × 256 pixels
 });

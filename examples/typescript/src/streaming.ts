@@ -2,11 +2,12 @@
  * The streaming API: load the model once, watch each decoding step, compare SJD with vanilla
  * AR on the same caption. Run: `node dist/streaming.js`.
  */
-import { encodePrompt, generateStream, OnnxLogitsProvider } from '@sjd/backend-node';
+import { generateStream, loadModel } from '@sjd/backend-node';
+import { shippedModelDir } from '@sjd/shapes';
 
-const model = await OnnxLogitsProvider.load(); // the shipped model; or { modelDir }
+const model = await loadModel({ modelDir: shippedModelDir }); // or any model folder
 try {
-  const prompt = encodePrompt(model.manifest, 'a large green triangle on the left');
+  const prompt = model.encodePrompt(model.prepareCaption('a large green triangle on the left'));
   for (const method of ['ar', 'sjd'] as const) {
     let blocks = 0;
     for await (const event of generateStream({
@@ -14,7 +15,7 @@ try {
       prompt: prompt.conditional,
       unconditionalPrompt: prompt.unconditional,
       seed: 3,
-      sampling: model.manifest.sampling,
+      sampling: model.recommendedSampling,
       decoding: { method },
     })) {
       if (event.type === 'token-block') blocks++;

@@ -1,8 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@sjd/core';
 import { ExecutionProviderError, ModelLoadError } from '@sjd/onnx-common';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel } from './load-model.js';
 import { OnnxLogitsProvider } from './onnx-logits-provider.js';
 import { testModelDir } from './test-model.js';
 
@@ -37,10 +39,57 @@ async function loadError(dir: string): Promise<ModelLoadError> {
 }
 
 describe('bad model folders give a typed error that says which file and what', () => {
-  it('a folder without manifest.json', async () => {
+  it('a folder that does not exist', async () => {
     const error = await loadError(join(scratch, 'does-not-exist'));
     expect(error.problem).toBe('missing-file');
-    expect(error.path).toMatch(/manifest\.json$/);
+    expect(error.path).toBe(join(scratch, 'does-not-exist'));
+    expect(error.message).toMatch(/no such model folder/);
+  });
+
+  it('a folder of no family this package loads names the families and what marks them', async () => {
+    const dir = join(scratch, 'empty');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'weights.bin'), 'x');
+    for (const error of [
+      await loadError(dir),
+      await loadModel({ modelDir: dir }).catch((e) => e),
+    ]) {
+      expect(ModelLoadError.isInstance(error)).toBe(true);
+      expect(error.problem).toBe('unknown-family');
+      expect(error.path).toBe(dir);
+      expect(error.message).toMatch(/not a model folder: none of manifest\.json is there/);
+      expect(error.message).toMatch(/sjd-model \(manifest\.json with "format": "sjd-model"\)/);
+    }
+  });
+
+  it('a dtype the family does not have is an InvalidArgumentError naming dtype', async () => {
+    for (const dtype of ['fp16', 'q4']) {
+      const error = await loadModel({ modelDir: testModelDir, dtype }).catch((e) => e);
+      expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
+      expect(error.field).toBe('dtype');
+      expect(error.allowed).toMatch(/^fp32/);
+    }
+    const model = await loadModel({ modelDir: testModelDir, dtype: 'fp32' });
+    expect(model.family).toBe('sjd-model');
+    await model.release();
+  });
+
+  it('a manifest naming a file outside the folder', async () => {
+    const error = await loadError(
+      brokenFolder('outside', (_d, m) => (m.files.decoder = '../elsewhere/decoder.onnx')),
+    );
+    expect(error.problem).toBe('bad-manifest');
+    expect(error.message).toMatch(
+      /files\.decoder = "\.\.\/elsewhere\/decoder\.onnx" must name a file inside the model folder/,
+    );
+  });
+
+  it('a manifest with a field of the wrong type names the field and what is allowed', async () => {
+    const error = await loadError(brokenFolder('grid', (_d, m) => (m.image.gridWidth = '16')));
+    expect(error.problem).toBe('bad-manifest');
+    expect(error.message).toMatch(
+      /manifest\.json: image\.gridWidth: expected an integer ≥ 1, found "16"$/,
+    );
   });
 
   it('a manifest that is not JSON', async () => {

@@ -140,9 +140,11 @@ describe('continuous batching on the real model', () => {
   });
 
   it('rejects a bad maxBatchRows naming the field', async () => {
-    await expect(OnnxLogitsProvider.load({ maxBatchRows: 0 })).rejects.toThrow(
-      InvalidArgumentError,
-    );
-    await expect(OnnxLogitsProvider.load({ maxBatchRows: 2.5 })).rejects.toThrow(/maxBatchRows/);
+    await expect(
+      OnnxLogitsProvider.load({ modelDir: testModelDir, maxBatchRows: 0 }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      OnnxLogitsProvider.load({ modelDir: testModelDir, maxBatchRows: 2.5 }),
+    ).rejects.toThrow(/maxBatchRows/);
   });
 });

@@ -64,4 +64,16 @@ describe('generateImage', () => {
     );
     expect(InvalidArgumentError.isInstance(error) && error.field).toBe('prompt');
   });
+
+  it('has no default model: the runtime package ships none, and says what to pass', async () => {
+    const noModel = await generateImage({ prompt: 'a small blue square' } as never).catch(
+      (e: unknown) => e,
+    );
+    expect(InvalidArgumentError.isInstance(noModel) && noModel.field).toBe('model');
+    const noDir = await generateImage({ prompt: 'a small blue square', model: {} as never }).catch(
+      (e: unknown) => e,
+    );
+    expect(InvalidArgumentError.isInstance(noDir) && noDir.field).toBe('modelDir');
+    expect((noDir as InvalidArgumentError).allowed).toMatch(/shippedModelDir from @sjd\/shapes/);
+  });
 });

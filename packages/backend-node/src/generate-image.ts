@@ -1,28 +1,28 @@
 import {
   type DecodingSettings,
   type DecodingStatistics,
-  encodePrompt,
   generate,
   InvalidArgumentError,
   type SamplingSettings,
 } from '@sjd/core';
+import type { ImageModel } from '@sjd/onnx-common';
 import { encodePng } from './encode-png.js';
-import { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
-import { prepareCaption } from './prepare-caption.js';
+import { loadModel } from './load-model.js';
+import type { LoadModelOptions } from './node-load-options.js';
 
 /** What {@link generateImage} needs: a caption, everything else has a default. */
 export interface GenerateImageOptions {
   /** The caption, e.g. `'a large red circle in the centre'`. A trailing full stop is fine. */
   readonly prompt: string;
   /**
-   * A model loaded with `OnnxLogitsProvider.load()` (reused, left open: the fast path for
-   * many calls), or options to load one for this call and release after. Default: the
-   * shipped model, loaded for this call.
+   * A model loaded with `loadModel()` (reused, left open: the fast path for many calls),
+   * or options to load one for this call (any family) and release after, e.g.
+   * `{ modelDir: shippedModelDir }` with the shipped model of `@sjd/shapes`.
    */
-  readonly model?: OnnxLogitsProvider | LoadModelOptions;
+  readonly model: ImageModel | LoadModelOptions;
   /** Safe integer. Omitted: a random seed, returned in the result. */
   readonly seed?: number;
-  /** Overrides of the model's recommended sampling (`manifest.sampling`). */
+  /** Overrides of the model's recommended sampling (`model.recommendedSampling`). */
   readonly sampling?: SamplingSettings;
   /** Default: SJD, window 16, drafts from the row above's distribution. */
   readonly decoding?: DecodingSettings;
@@ -40,7 +40,7 @@ export interface GeneratedImage {
   readonly height: number;
   /** The seed that reproduces this image with the same options. */
   readonly seed: number;
-  /** The caption the model was given (see {@link prepareCaption}). */
+  /** The caption the model was given (its `prepareCaption`: e.g. shapes in reading order). */
   readonly prompt: string;
   /** Forward passes, step compression, acceptance, timings. */
   readonly statistics: DecodingStatistics;
@@ -54,7 +54,12 @@ export interface GeneratedImage {
  * For progress events use `generateStream`, which this wraps.
  *
  * @example
- * const { png, statistics } = await generateImage({ prompt: 'a small blue square at the top left', seed: 7 });
+ * import { shippedModelDir } from '@sjd/shapes';
+ * const { png, statistics } = await generateImage({
+ *   prompt: 'a small blue square at the top left',
+ *   model: { modelDir: shippedModelDir },
+ *   seed: 7,
+ * });
  * writeFileSync('out.png', png);
  */
 export async function generateImage(options: GenerateImageOptions): Promise<GeneratedImage> {
@@ -66,27 +71,33 @@ export async function generateImage(options: GenerateImageOptions): Promise<Gene
       received: scale,
     });
   }
-  const given = options.model instanceof OnnxLogitsProvider ? options.model : undefined;
-  const model = given ?? (await OnnxLogitsProvider.load((options.model as LoadModelOptions) ?? {}));
+  if (typeof options.model !== 'object' || options.model === null) {
+    throw new InvalidArgumentError({
+      field: 'model',
+      allowed: 'a model from loadModel(), or load options such as { modelDir }',
+      received: options.model,
+    });
+  }
+  const given = isImageModel(options.model) ? options.model : undefined;
+  const model = given ?? (await loadModel(options.model as LoadModelOptions));
   try {
-    const { manifest } = model;
-    const caption = prepareCaption(manifest, options.prompt);
-    const prompt = encodePrompt(manifest, caption);
+    const caption = model.prepareCaption(options.prompt);
+    const prompt = model.encodePrompt(caption);
     const result = await generate({
       provider: model,
       prompt: prompt.conditional,
       unconditionalPrompt: prompt.unconditional,
-      sampling: { ...manifest.sampling, ...options.sampling },
+      sampling: { ...model.recommendedSampling, ...options.sampling },
       ...(options.decoding ? { decoding: options.decoding } : {}),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const image = result.images[0]!;
-    const width = manifest.image.pixelWidth * scale;
-    const height = manifest.image.pixelHeight * scale;
+    const width = model.pixelWidth * scale;
+    const height = model.pixelHeight * scale;
     const rgb = await model.decodeImage(image.codes);
     return {
-      png: encodePng(rgb, manifest.image.pixelWidth, manifest.image.pixelHeight, scale),
+      png: encodePng(rgb, model.pixelWidth, model.pixelHeight, scale),
       width,
       height,
       seed: result.seed,
@@ -97,4 +108,8 @@ export async function generateImage(options: GenerateImageOptions): Promise<Gene
   } finally {
     if (!given) await model.release();
   }
+}
+
+function isImageModel(model: ImageModel | LoadModelOptions): model is ImageModel {
+  return typeof (model as Partial<ImageModel> | undefined)?.openSession === 'function';
 }

@@ -5,11 +5,16 @@
 export * from '@sjd/core';
 export {
   ExecutionProviderError,
+  type FamilyRecognition,
+  type ImageModel,
   type JanusImage,
   JanusImageModel,
   type JanusPrompts,
+  type ModelFamily,
+  type ModelFolderReader,
   ModelLoadError,
   type ModelLoadProblem,
+  type RecommendedSampling,
 } from '@sjd/onnx-common';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './create-inference-session.js';
 export { encodePng } from './encode-png.js';
@@ -19,6 +24,13 @@ export {
   generateImage,
 } from './generate-image.js';
 export { isJanusFolder, type JanusLoadOptions, loadJanusModel } from './janus/index.js';
-export { type LoadModelOptions, OnnxLogitsProvider } from './onnx-logits-provider.js';
-export { prepareCaption } from './prepare-caption.js';
+export { loadModel, NODE_MODEL_FAMILIES } from './load-model.js';
+export type {
+  LoadModelOptions,
+  NodeImageModel,
+  NodeLoadSettings,
+  NodeModelFamily,
+} from './node-load-options.js';
+export { nodeModelFolder } from './node-model-folder.js';
+export { OnnxLogitsProvider, sjdModelFamily } from './onnx-logits-provider.js';
 export { type ModelFolder, readModelFolder } from './read-model-folder.js';

@@ -1,53 +1,27 @@
-import {
-  type CacheStrategy,
-  type CostPoint,
-  checkCostPoints,
-  InvalidArgumentError,
-} from '@sjd/core';
+import { type CacheStrategy, type CostPoint, InvalidArgumentError } from '@sjd/core';
 import {
   checkDecoderGraph,
-  checkLoadOptions,
   ImageDecoder,
+  type ModelFolderReader,
   OnnxImageModel,
+  recogniseModelFamily,
+  resolveModelFolder,
+  sjdModelRecognition,
 } from '@sjd/onnx-common';
-import { shippedModelDir } from '@sjd/shapes';
 import * as ort from 'onnxruntime-node';
+import { createInferenceSession, type ExecutionProvider } from './create-inference-session.js';
 import {
-  createInferenceSession,
-  EXECUTION_PROVIDERS,
-  type ExecutionProvider,
-} from './create-inference-session.js';
-import { type ModelFolder, readModelFolder } from './read-model-folder.js';
+  checkNodeLoadOptions,
+  type LoadModelOptions,
+  loadWith,
+  type NodeImageModel,
+  type NodeLoadSettings,
+  type NodeModelFamily,
+} from './node-load-options.js';
+import { nodeModelFolder } from './node-model-folder.js';
+import type { ModelFolder } from './read-model-folder.js';
 
-/** How to load a model. Every field is optional. */
-export interface LoadModelOptions {
-  /** A model folder with a `manifest.json`. Default: the shipped model. */
-  readonly modelDir?: string;
-  /** Default `cpu`. */
-  readonly executionProvider?: ExecutionProvider;
-  /** How rejected drafts leave the KV cache. Default `trim` (see docs/kv-cache.md). */
-  readonly cacheStrategy?: CacheStrategy;
-  /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
-  readonly threads?: number;
-  /**
-   * Time forward passes once at load (about a second) for the automatic window's cost
-   * model; without it (or `costProfile`) `relativeCost` is the core's default guess.
-   * Timings vary from run to run, and with them the windows `window: 'auto'` picks: for a
-   * seed that always gives the same image, measure once (`sjd calibrate`, or
-   * `model.costProfile` after this) and pass `costProfile`. Default false.
-   */
-  readonly calibrate?: boolean;
-  /** Step costs measured before, for the automatic window (see `calibrate`). */
-  readonly costProfile?: readonly CostPoint[];
-  /**
-   * Concurrent generations on this model have their forward passes merged into one
-   * onnxruntime call of at most this many rows (1 per session, 2 with CFG); an integer
-   * ≥ 1, 1 turns batching off. Bounds a call's memory. Default 1 (off): with the shipped
-   * model's SJD it measured no faster on a 2-core CPU; 8 doubles AR throughput at 16
-   * concurrent (docs/architecture.md, "Batching").
-   */
-  readonly maxBatchRows?: number;
-}
+export type { LoadModelOptions } from './node-load-options.js';
 
 /**
  * A `LogitsProvider` for decoder ONNX models in the Hugging Face Optimum /
@@ -56,14 +30,16 @@ export interface LoadModelOptions {
  * codes to pixels with the model's image decoder.
  *
  * @example
- * const model = await OnnxLogitsProvider.load();
- * const prompt = encodePrompt(model.manifest, 'a large red circle in the centre');
+ * const model = await OnnxLogitsProvider.load({ modelDir: shippedModelDir }); // from @sjd/shapes
+ * const prompt = model.encodePrompt(model.prepareCaption('a large red circle in the centre'));
  * const result = await generate({ provider: model, prompt: prompt.conditional, … });
  * const png = encodePng(await model.decodeImage(result.images[0].codes), 64, 64);
  */
-export class OnnxLogitsProvider extends OnnxImageModel {
+export class OnnxLogitsProvider extends OnnxImageModel implements NodeImageModel {
   readonly folder: ModelFolder;
   readonly executionProvider: ExecutionProvider;
+  /** The model folder (absolute path). */
+  readonly modelDir: string;
 
   private constructor(
     folder: ModelFolder,
@@ -82,49 +58,82 @@ export class OnnxLogitsProvider extends OnnxImageModel {
       providerId: `onnxruntime-node/${executionProvider}/${folder.manifest.name}`,
     });
     this.folder = folder;
+    this.modelDir = folder.dir;
     this.executionProvider = executionProvider;
   }
 
-  /** Loads a model folder; throws `ModelLoadError` or `ExecutionProviderError` saying what is wrong. */
-  static async load(options: LoadModelOptions = {}): Promise<OnnxLogitsProvider> {
-    const executionProvider = options.executionProvider ?? 'cpu';
-    if (!EXECUTION_PROVIDERS.includes(executionProvider)) {
+  /**
+   * Loads an `sjd-model` folder (for a folder of any family: `loadModel`). Throws
+   * `InvalidArgumentError` (a bad option), `ModelLoadError` or `ExecutionProviderError`
+   * saying what is wrong.
+   */
+  static async load(options: LoadModelOptions): Promise<OnnxLogitsProvider> {
+    const settings = checkNodeLoadOptions(options);
+    const folder = await nodeModelFolder(options.modelDir);
+    await recogniseModelFamily(folder, [sjdModelRecognition]);
+    return loadWith(
+      { ...sjdModelRecognition, load: OnnxLogitsProvider.open },
+      folder,
+      settings,
+      options.calibrate === true,
+    );
+  }
+
+  /** The `sjd-model` family's loader: a recognised folder, options already checked. */
+  static async open(
+    reader: ModelFolderReader,
+    settings: NodeLoadSettings,
+  ): Promise<OnnxLogitsProvider> {
+    if (settings.dtype !== undefined && settings.dtype !== 'fp32') {
       throw new InvalidArgumentError({
-        field: 'executionProvider',
-        allowed: EXECUTION_PROVIDERS.join(' | '),
-        received: executionProvider,
+        field: 'dtype',
+        allowed: 'fp32 (an sjd-model folder holds one float32 decoder)',
+        received: settings.dtype,
       });
     }
-    const cacheStrategy = checkLoadOptions(options);
-    if (options.costProfile !== undefined) checkCostPoints(options.costProfile); // before loading
-
-    const folder = await readModelFolder(options.modelDir ?? shippedModelDir);
+    const resolved = await resolveModelFolder(reader);
+    const folder: ModelFolder = {
+      dir: resolved.location,
+      manifest: resolved.manifest,
+      decoderPath: resolved.decoderPath,
+      imageDecoderPath: resolved.imageDecoderPath,
+    };
+    const { executionProvider } = settings;
     const decoder = await createInferenceSession(
       folder.decoderPath,
       executionProvider,
-      options.threads,
+      settings.threads,
     );
-    checkDecoderGraph(decoder, folder.manifest, folder.decoderPath);
-    // The image decoder is a tiny lookup: WebGPU would cost more than it saves, CPU runs it.
-    const imageDecoder = await ImageDecoder.open(
-      ort,
-      await createInferenceSession(
+    try {
+      checkDecoderGraph(decoder, folder.manifest, folder.decoderPath);
+      // The image decoder is a tiny lookup: WebGPU would cost more than it saves, CPU runs it.
+      const imageDecoder = await ImageDecoder.open(
+        ort,
+        await createInferenceSession(
+          folder.imageDecoderPath,
+          executionProvider === 'webgpu' ? 'cpu' : executionProvider,
+        ),
         folder.imageDecoderPath,
-        executionProvider === 'webgpu' ? 'cpu' : executionProvider,
-      ),
-      folder.imageDecoderPath,
-      folder.manifest,
-    );
-    const provider = new OnnxLogitsProvider(
-      folder,
-      decoder,
-      imageDecoder,
-      executionProvider,
-      cacheStrategy,
-      options.maxBatchRows,
-      options.costProfile,
-    );
-    if (options.calibrate) await provider.calibrate();
-    return provider;
+        folder.manifest,
+      );
+      return new OnnxLogitsProvider(
+        folder,
+        decoder,
+        imageDecoder,
+        executionProvider,
+        settings.cacheStrategy,
+        settings.maxBatchRows,
+        settings.costProfile,
+      );
+    } catch (error) {
+      await decoder.release();
+      throw error;
+    }
   }
 }
+
+/** The project's own `sjd-model` family on onnxruntime-node (see `loadModel`). */
+export const sjdModelFamily: NodeModelFamily = {
+  ...sjdModelRecognition,
+  load: (folder, settings) => OnnxLogitsProvider.open(folder, settings),
+};

@@ -1,5 +1,10 @@
-import { ManifestError, type ModelManifest, parseModelManifest } from '@sjd/core';
-import { ModelLoadError } from '@sjd/onnx-common';
+import type { ModelManifest } from '@sjd/core';
+import {
+  MANIFEST_FILE,
+  type ModelFolderReader,
+  ModelLoadError,
+  resolveModelFolder,
+} from '@sjd/onnx-common';
 
 /** A model folder fetched over HTTP: its manifest and the bytes of both ONNX files. */
 export interface FetchedModel {
@@ -14,7 +19,8 @@ export interface FetchedModel {
 
 /** Bytes received so far for one file of the model folder. */
 export interface LoadProgress {
-  readonly file: 'manifest' | 'decoder' | 'imageDecoder';
+  /** `manifest`, `decoder`, `imageDecoder`, or the name of another file a model family reads. */
+  readonly file: 'manifest' | 'decoder' | 'imageDecoder' | (string & {});
   readonly url: string;
   readonly loaded: number;
   /** `null` when the server sent no `Content-Length`. */
@@ -41,6 +47,39 @@ export async function fetchModelFolder(
   modelUrl: string | URL,
   options: FetchModelOptions = {},
 ): Promise<FetchedModel> {
+  const folder = openWebModelFolder(modelUrl, options);
+  return fetchSjdModel(folder);
+}
+
+/** The `sjd-model` chain on a web folder: the shared `resolveModelFolder`, then both ONNX files' bytes. */
+export async function fetchSjdModel(folder: WebModelFolder): Promise<FetchedModel> {
+  const base = folder.location;
+  const {
+    manifest,
+    decoderPath: decoderUrl,
+    imageDecoderPath: imageDecoderUrl,
+  } = await resolveModelFolder(folder);
+  const [decoderBytes, imageDecoderBytes] = await Promise.all([
+    folder.readBytes(decoderUrl, 'decoder'),
+    folder.readBytes(imageDecoderUrl, 'imageDecoder'),
+  ]);
+  return { url: base, manifest, decoderUrl, decoderBytes, imageDecoderUrl, imageDecoderBytes };
+}
+
+/** A model folder on the web: the shared reader, plus the bytes of a file it located. */
+export interface WebModelFolder extends ModelFolderReader {
+  /** The bytes at `url` (from `locate`); `file` labels the progress events. */
+  readBytes(url: string, file: LoadProgress['file']): Promise<Uint8Array>;
+}
+
+/**
+ * The model folder at `modelUrl` (relative URLs resolve against the page), which must be on
+ * the page's own origin (`cross-origin` {@link ModelLoadError} otherwise, before any request).
+ */
+export function openWebModelFolder(
+  modelUrl: string | URL,
+  options: FetchModelOptions = {},
+): WebModelFolder {
   const origin = options.origin === undefined ? pageOrigin() : options.origin;
   const base = folderUrl(modelUrl, origin);
   if (origin !== null && new URL(base).origin !== origin) {
@@ -50,56 +89,40 @@ export async function fetchModelFolder(
       message: `the model must be served from the page's own origin (${origin}); copy the model folder next to the app`,
     });
   }
+  return webModelFolder(base, options);
+}
+
+/**
+ * A model folder at `base` (a URL ending in `/`, already checked to be on the page's
+ * origin) as the shared loading path reads it: files fetched with `options.fetch`, names
+ * that leave the folder or carry a query refused. Text files are fetched once per reader.
+ */
+function webModelFolder(base: string, options: FetchModelOptions): WebModelFolder {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const manifestUrl = new URL('manifest.json', base).href;
-  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'manifest', options);
-  const text = new TextDecoder().decode(manifestBytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    const html = /^\s*</.test(text);
-    throw new ModelLoadError({
-      problem: html ? 'missing-file' : 'bad-manifest',
-      path: manifestUrl,
-      message: html
-        ? 'the server answered with an HTML page, not manifest.json: is the model folder served at this URL?'
-        : `not valid JSON: ${(cause as Error).message}`,
-      cause,
-    });
-  }
-  let manifest: ModelManifest;
-  try {
-    manifest = parseModelManifest(json, manifestUrl);
-  } catch (cause) {
-    if (ManifestError.isInstance(cause)) {
-      const prefix = `${manifestUrl}: `;
-      const message = cause.message.startsWith(prefix)
-        ? cause.message.slice(prefix.length)
-        : cause.message;
-      throw new ModelLoadError({ problem: 'bad-manifest', path: manifestUrl, message, cause });
+  const texts = new Map<string, Promise<string | undefined>>();
+  const locate = (name: string): string | undefined => {
+    const url = new URL(name, base).href;
+    return url.startsWith(base) && !url.includes('?') && !url.includes('#') ? url : undefined;
+  };
+  const readText = (name: string): Promise<string | undefined> => {
+    const url = locate(name);
+    if (url === undefined) return Promise.resolve(undefined);
+    let text = texts.get(url);
+    if (!text) {
+      const file = name === MANIFEST_FILE ? 'manifest' : name;
+      text = fetchBytes(doFetch, url, file, options, true).then((bytes) =>
+        bytes === undefined ? undefined : new TextDecoder().decode(bytes),
+      );
+      texts.set(url, text);
     }
-    throw cause;
-  }
-  if (manifest.decoder.dtype !== 'float32') {
-    throw new ModelLoadError({
-      problem: 'unsupported',
-      path: manifestUrl,
-      message: `decoder.dtype ${manifest.decoder.dtype}: this backend runs float32 decoders`,
-    });
-  }
-  const decoderUrl = fileUrl(base, manifest.files.decoder, 'files.decoder', manifestUrl);
-  const imageDecoderUrl = fileUrl(
-    base,
-    manifest.files.imageDecoder,
-    'files.imageDecoder',
-    manifestUrl,
-  );
-  const [decoderBytes, imageDecoderBytes] = await Promise.all([
-    fetchBytes(doFetch, decoderUrl, 'decoder', options),
-    fetchBytes(doFetch, imageDecoderUrl, 'imageDecoder', options),
-  ]);
-  return { url: base, manifest, decoderUrl, decoderBytes, imageDecoderUrl, imageDecoderBytes };
+    return text;
+  };
+  return {
+    location: base,
+    locate,
+    readText,
+    readBytes: async (url, file) => (await fetchBytes(doFetch, url, file, options, false))!,
+  };
 }
 
 function pageOrigin(): string | null {
@@ -127,24 +150,13 @@ function folderUrl(modelUrl: string | URL, origin: string | null): string {
   return url.href;
 }
 
-function fileUrl(base: string, name: string, field: string, manifestUrl: string): string {
-  const url = new URL(name, base).href;
-  if (!url.startsWith(base) || url.includes('?') || url.includes('#')) {
-    throw new ModelLoadError({
-      problem: 'bad-manifest',
-      path: manifestUrl,
-      message: `${field} = ${JSON.stringify(name)} must name a file inside the model folder`,
-    });
-  }
-  return url;
-}
-
 async function fetchBytes(
   doFetch: typeof fetch,
   url: string,
   file: LoadProgress['file'],
   options: FetchModelOptions,
-): Promise<Uint8Array> {
+  textFile: boolean,
+): Promise<Uint8Array | undefined> {
   let response: Response;
   try {
     response = await doFetch(url, {
@@ -161,6 +173,7 @@ async function fetchBytes(
     });
   }
   if (response.status === 404) {
+    if (textFile) return undefined; // the folder has no such file: the caller decides
     throw new ModelLoadError({
       problem: 'missing-file',
       path: url,
@@ -174,7 +187,7 @@ async function fetchBytes(
       message: `HTTP ${response.status} ${response.statusText}`,
     });
   }
-  if (file !== 'manifest' && /text\/html/i.test(response.headers.get('content-type') ?? '')) {
+  if (!textFile && /text\/html/i.test(response.headers.get('content-type') ?? '')) {
     throw new ModelLoadError({
       problem: 'missing-file',
       path: url,

@@ -4,9 +4,14 @@ import {
   checkDecoderGraph,
   checkLoadOptions,
   ExecutionProviderError,
+  type FamilyRecognition,
   ImageDecoder,
+  type ImageModel,
+  type ModelFamily,
   ModelLoadError,
   OnnxImageModel,
+  recogniseModelFamily,
+  sjdModelRecognition,
 } from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-web/webgpu';
 import {
@@ -15,7 +20,13 @@ import {
   type WebExecutionProvider,
 } from './create-web-session.js';
 import { detectWebGpu } from './detect-webgpu.js';
-import { type FetchedModel, fetchModelFolder, type LoadProgress } from './fetch-model-folder.js';
+import {
+  type FetchedModel,
+  fetchSjdModel,
+  type LoadProgress,
+  openWebModelFolder,
+  type WebModelFolder,
+} from './fetch-model-folder.js';
 import { measureDecoderAgreement } from './measure-decoder-agreement.js';
 
 /** What the caller asks for: `auto` picks WebGPU when a hardware adapter exists, else wasm. */
@@ -77,6 +88,12 @@ export interface LoadWebModelOptions {
   /** How rejected drafts leave the KV cache. Default `trim`. */
   readonly cacheStrategy?: CacheStrategy;
   /**
+   * Which weights to load where a folder offers several (transformers.js' names: `fp32`,
+   * `fp16`, `q4`, `q4f16` …). Default: the folder's own choice. An `sjd-model` folder holds
+   * one float32 decoder, so only `fp32`.
+   */
+  readonly dtype?: string;
+  /**
    * Time forward passes over blocks of 1 … 128 tokens at load, so that {@link WebLogitsProvider.relativeCost}
    * (and with it SJD's automatic window) knows this device. Costs a second or two on wasm. Default false.
    */
@@ -87,6 +104,40 @@ export interface LoadWebModelOptions {
   readonly onProgress?: (progress: LoadProgress) => void;
   readonly signal?: AbortSignal;
 }
+
+/** {@link LoadWebModelOptions} checked, the page's runtime configured: what a family's `load` receives. */
+export interface WebLoadSettings {
+  readonly requested: ExecutionProviderChoice;
+  readonly cacheStrategy: CacheStrategy;
+  readonly verifyWebGpu: boolean;
+  readonly allowSoftwareAdapter: boolean;
+  /** `crossOriginIsolated` of the page. */
+  readonly crossOriginIsolated: boolean;
+  /** Whether the core's WebAssembly sampling kernel compiled. */
+  readonly samplingKernel: 'wasm' | 'js';
+  /** `undefined`: the folder's own choice. The family checks it and names the allowed values. */
+  readonly dtype: string | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** A model loaded on onnxruntime-web, of any family. */
+export interface WebImageModel extends ImageModel {
+  /** The model folder URL. */
+  readonly modelUrl: string;
+  /** Which execution provider runs the model, and why. */
+  readonly executionProviderReport: ExecutionProviderReport;
+  /** Optional: times forward passes by block length for `window: 'auto'`. */
+  calibrate?(): Promise<void>;
+  /** Optional, with `calibrate`: whether step costs were measured or given. */
+  readonly calibrated?: boolean;
+}
+
+/** A model family as onnxruntime-web loads it. */
+export type WebModelFamily<M extends WebImageModel = WebImageModel> = ModelFamily<
+  WebLoadSettings,
+  M,
+  WebModelFolder
+>;
 
 const CHOICES: readonly ExecutionProviderChoice[] = ['auto', ...WEB_EXECUTION_PROVIDERS];
 
@@ -106,7 +157,7 @@ export const WEBGPU_TOLERANCE = 0.05;
  * const prompt = encodePrompt(model.manifest, 'a large red circle in the centre');
  * for await (const event of generateStream({ provider: model, prompt: prompt.conditional })) { … }
  */
-export class WebLogitsProvider extends OnnxImageModel {
+export class WebLogitsProvider extends OnnxImageModel implements WebImageModel {
   /** The model folder URL. */
   readonly modelUrl: string;
   readonly executionProviderReport: ExecutionProviderReport;
@@ -133,40 +184,32 @@ export class WebLogitsProvider extends OnnxImageModel {
   }
 
   /**
-   * Fetches a model folder and opens it. Throws `ModelLoadError` (a file is missing, not on
-   * this origin, or not what the manifest says) or `ExecutionProviderError` (the insisted
-   * provider cannot run here).
+   * Fetches an `sjd-model` folder and opens it (for a folder of any family:
+   * `loadWebModel`). Throws `ModelLoadError` (a file is missing, not on this origin, or not
+   * what the manifest says) or `ExecutionProviderError` (the insisted provider cannot run
+   * here).
    */
-  static async load(options: LoadWebModelOptions): Promise<WebLogitsProvider> {
-    const requested = options.executionProvider ?? 'auto';
-    if (!CHOICES.includes(requested)) {
+  static load(options: LoadWebModelOptions): Promise<WebLogitsProvider> {
+    return loadWebModelWith([webSjdModelFamily], options);
+  }
+
+  /** The `sjd-model` family's loader on the web: a recognised folder, options checked. */
+  static async open(folder: WebModelFolder, settings: WebLoadSettings): Promise<WebLogitsProvider> {
+    if (settings.dtype !== undefined && settings.dtype !== 'fp32') {
       throw new InvalidArgumentError({
-        field: 'executionProvider',
-        allowed: CHOICES.join(' | '),
-        received: requested,
+        field: 'dtype',
+        allowed: 'fp32 (an sjd-model folder holds one float32 decoder)',
+        received: settings.dtype,
       });
     }
-    const cacheStrategy = checkLoadOptions(options);
-    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    configureRuntime(options, isolated);
-
-    // The core's WebAssembly sampling kernel is too large to compile synchronously on a
-    // page's main thread; compiling it here lets every later generation use it.
-    const [model, kernelLoaded] = await Promise.all([
-      fetchModelFolder(options.modelUrl, {
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-      loadSamplingKernel(),
-    ]);
-    options.signal?.throwIfAborted();
-
+    const model = await fetchSjdModel(folder);
+    settings.signal?.throwIfAborted();
+    const { requested } = settings;
     const { decoder, active, adapter, fallbackReason, webGpuLogitDifference } = await openDecoder(
       model,
       requested,
-      options.allowSoftwareAdapter ?? false,
-      options.verifyWebGpu ?? true,
+      settings.allowSoftwareAdapter,
+      settings.verifyWebGpu,
     );
     try {
       checkDecoderGraph(decoder, model.manifest, model.decoderUrl);
@@ -182,19 +225,88 @@ export class WebLogitsProvider extends OnnxImageModel {
         requested,
         active,
         threads: ort.env.wasm.numThreads ?? 1,
-        crossOriginIsolated: isolated,
+        crossOriginIsolated: settings.crossOriginIsolated,
         adapter,
         fallbackReason,
         webGpuLogitDifference,
-        samplingKernel: kernelLoaded ? 'wasm' : 'js',
+        samplingKernel: settings.samplingKernel,
       };
-      const provider = new WebLogitsProvider(model, decoder, imageDecoder, report, cacheStrategy);
-      if (options.calibrate) await provider.calibrate();
-      return provider;
+      return new WebLogitsProvider(model, decoder, imageDecoder, report, settings.cacheStrategy);
     } catch (error) {
       await decoder.release();
       throw error;
     }
+  }
+}
+
+/** The project's own `sjd-model` family on onnxruntime-web (see `loadWebModel`). */
+export const webSjdModelFamily: WebModelFamily<WebLogitsProvider> = {
+  ...(sjdModelRecognition as FamilyRecognition),
+  load: (folder, settings) => WebLogitsProvider.open(folder, settings),
+};
+
+/**
+ * Checks the options, configures the page's runtime, recognises the folder's family among
+ * `families` and loads it (calibrating when asked). The one loading path of this package.
+ */
+export async function loadWebModelWith<M extends WebImageModel>(
+  families: readonly WebModelFamily<M>[],
+  options: LoadWebModelOptions,
+): Promise<M> {
+  const requested = options.executionProvider ?? 'auto';
+  if (!CHOICES.includes(requested)) {
+    throw new InvalidArgumentError({
+      field: 'executionProvider',
+      allowed: CHOICES.join(' | '),
+      received: requested,
+    });
+  }
+  const cacheStrategy = checkLoadOptions(options);
+  if (options.dtype !== undefined && (typeof options.dtype !== 'string' || options.dtype === '')) {
+    throw new InvalidArgumentError({
+      field: 'dtype',
+      allowed: 'a dtype name such as fp32, fp16, q4, q4f16',
+      received: options.dtype,
+    });
+  }
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  configureRuntime(options, isolated);
+  const folder = openWebModelFolder(options.modelUrl, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  // The core's WebAssembly sampling kernel is too large to compile synchronously on a
+  // page's main thread; compiling it here lets every later generation use it.
+  const [family, kernelLoaded] = await Promise.all([
+    recogniseModelFamily(folder, families),
+    loadSamplingKernel(),
+  ]);
+  options.signal?.throwIfAborted();
+  const model = await family.load(folder, {
+    requested,
+    cacheStrategy,
+    verifyWebGpu: options.verifyWebGpu ?? true,
+    allowSoftwareAdapter: options.allowSoftwareAdapter ?? false,
+    crossOriginIsolated: isolated,
+    samplingKernel: kernelLoaded ? 'wasm' : 'js',
+    dtype: options.dtype,
+    signal: options.signal,
+  });
+  if (!options.calibrate) return model;
+  try {
+    if (!model.calibrate) {
+      throw new InvalidArgumentError({
+        field: 'calibrate',
+        allowed: `false: ${family.id} models have no step-cost calibration`,
+        received: true,
+      });
+    }
+    await model.calibrate();
+    return model;
+  } catch (error) {
+    await model.release();
+    throw error;
   }
 }
 

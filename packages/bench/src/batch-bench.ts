@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { heldOutCaptions } from '@sjd/shapes';
+import { heldOutCaptions, shippedModelDir } from '@sjd/shapes';
 import { Command } from 'commander';
 
 const options = new Command('bench:batch')
@@ -54,7 +54,7 @@ const CONCURRENCY = [
 const MEMORY_ROWS = [1, 8, 32];
 const captions = heldOutCaptions();
 const load = (maxBatchRows: number) =>
-  OnnxLogitsProvider.load({ ...(options.model && { modelDir: options.model }), maxBatchRows });
+  OnnxLogitsProvider.load({ modelDir: options.model ?? shippedModelDir, maxBatchRows });
 
 interface Run {
   ms: number;

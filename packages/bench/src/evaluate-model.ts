@@ -22,6 +22,7 @@ import {
   parseCaption,
   renderScene,
   sampleAppearance,
+  shippedModelDir,
 } from '@sjd/shapes';
 import { Command } from 'commander';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -37,7 +38,7 @@ const options = new Command('eval:model')
   .parse()
   .opts<{ model?: string; quick?: boolean; out: string }>();
 
-const model = await OnnxLogitsProvider.load(options.model ? { modelDir: options.model } : {});
+const model = await OnnxLogitsProvider.load({ modelDir: options.model ?? shippedModelDir });
 const { manifest } = model;
 const sampling = manifest.sampling;
 const captions = heldOutCaptions().slice(0, options.quick ? 40 : 200);

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CacheStrategy, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { heldOutCaptions } from '@sjd/shapes';
+import { heldOutCaptions, shippedModelDir } from '@sjd/shapes';
 
 const out = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
 const captions = heldOutCaptions().slice(0, 8);
@@ -15,7 +15,13 @@ const seeds = [1, 2, 3];
 const strategies: CacheStrategy[] = ['trim', 'mask'];
 const models = Object.fromEntries(
   await Promise.all(
-    strategies.map(async (s) => [s, await OnnxLogitsProvider.load({ cacheStrategy: s })] as const),
+    strategies.map(
+      async (s) =>
+        [
+          s,
+          await OnnxLogitsProvider.load({ modelDir: shippedModelDir, cacheStrategy: s }),
+        ] as const,
+    ),
   ),
 ) as Record<CacheStrategy, OnnxLogitsProvider>;
 

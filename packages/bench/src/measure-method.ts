@@ -4,7 +4,7 @@
  * so that its peak RSS and timings are its own.
  */
 import { type DecodingMethod, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { diversity, evaluateImage } from '@sjd/shapes';
+import { diversity, evaluateImage, shippedModelDir } from '@sjd/shapes';
 import { type MethodConfig, seedFor } from './bench-plan.js';
 import type { RoundMeasurement } from './round-measurement.js';
 
@@ -24,7 +24,7 @@ export async function openMethodRunner(
   modelDir?: string,
 ): Promise<MethodRunner> {
   const model = await OnnxLogitsProvider.load({
-    ...(modelDir ? { modelDir } : {}),
+    modelDir: modelDir ?? shippedModelDir,
     calibrate: config.window === 'auto',
   });
   const sampling = {

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { encodePrompt, imageCodes, OnnxLogitsProvider } from '@sjd/backend-node';
-import { diversity, evaluateImage } from '@sjd/shapes';
+import { diversity, evaluateImage, shippedModelDir } from '@sjd/shapes';
 import type { MethodRunner } from './measure-method.js';
 
 export async function openTransformersJsRunner(
   warmCaption: string,
   modelDir?: string,
 ): Promise<MethodRunner> {
-  const ours = await OnnxLogitsProvider.load(modelDir ? { modelDir } : {});
+  const ours = await OnnxLogitsProvider.load({ modelDir: modelDir ?? shippedModelDir });
   const m = ours.manifest;
   // transformers.js reads a Hugging Face folder: config.json + onnx/model.onnx.
   const root = join(tmpdir(), `sjd-transformers-js-${process.pid}`);

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { heldOutCaptions } from '@sjd/shapes';
+import { heldOutCaptions, shippedModelDir } from '@sjd/shapes';
 import { Command } from 'commander';
 
 const { count, model: modelDir } = new Command('bench:memory')
@@ -15,7 +15,7 @@ const { count, model: modelDir } = new Command('bench:memory')
   .parse()
   .opts<{ count: number; model?: string }>();
 const out = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-const model = await OnnxLogitsProvider.load(modelDir ? { modelDir } : {});
+const model = await OnnxLogitsProvider.load({ modelDir: modelDir ?? shippedModelDir });
 const captions = heldOutCaptions();
 const mb = () => process.memoryUsage().rss / 2 ** 20;
 const samples: { generation: number; rssMb: number; heapMb: number }[] = [];

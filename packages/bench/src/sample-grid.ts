@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { evaluateImage, heldOutCaptions, IMAGE_SIZE } from '@sjd/shapes';
+import { evaluateImage, heldOutCaptions, IMAGE_SIZE, shippedModelDir } from '@sjd/shapes';
 import { Command, InvalidArgumentError } from 'commander';
 
 const positiveInt = (value: string) => {
@@ -58,7 +58,7 @@ function paste(rgb: Uint8Array, x0: number, y0: number, holds: boolean): void {
   }
 }
 
-const model = await OnnxLogitsProvider.load(options.model ? { modelDir: options.model } : {});
+const model = await OnnxLogitsProvider.load({ modelDir: options.model ?? shippedModelDir });
 const captions = heldOutCaptions().slice(0, options.captions);
 const held = methods.map(() => 0);
 const steps = methods.map(() => 0);

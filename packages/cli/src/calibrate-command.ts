@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { type ExecutionProvider, OnnxLogitsProvider } from '@sjd/backend-node';
+import { type ExecutionProvider, loadModel } from '@sjd/backend-node';
 import type { CostProfileFile } from './cost-profile-file.js';
 import { modelSearchPath, resolveModelDir } from './find-models.js';
 
 export interface CalibrateFlags {
   readonly model?: string;
   readonly executionProvider: ExecutionProvider;
+  readonly dtype?: string;
   readonly out?: string;
 }
 
@@ -15,24 +16,25 @@ export interface CalibrateFlags {
  */
 export async function runCalibrate(flags: CalibrateFlags): Promise<void> {
   const modelDir = await resolveModelDir(flags.model, modelSearchPath());
-  const model = await OnnxLogitsProvider.load({
-    ...(modelDir ? { modelDir } : {}),
+  const model = await loadModel({
+    modelDir,
     executionProvider: flags.executionProvider,
+    ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
     calibrate: true,
   });
   try {
     const file: CostProfileFile = {
-      model: model.manifest.name,
+      model: model.name,
       providerId: model.providerId,
       measuredAt: new Date().toISOString(),
-      points: model.costProfile,
+      points: model.costProfile ?? [],
     };
     const json = `${JSON.stringify(file, null, 2)}\n`;
     if (flags.out === undefined) {
       process.stdout.write(json);
     } else {
       await writeFile(flags.out, json);
-      const at = (n: number) => model.relativeCost(n).toFixed(2);
+      const at = (n: number) => (model.relativeCost?.(n) ?? Number.NaN).toFixed(2);
       process.stdout.write(
         `sjd: step costs of ${file.model} on ${model.executionProvider}: t(16)/t(1) ${at(16)}, t(32)/t(1) ${at(32)} → ${flags.out}\n`,
       );

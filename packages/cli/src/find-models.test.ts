@@ -29,7 +29,7 @@ describe('resolveModelDir', () => {
   it('takes a folder as it is, a listed name as its folder, and nothing as the default', async () => {
     expect(await resolveModelDir(root, [])).toBe(root);
     expect(await resolveModelDir(shippedName, [])).toBe(shippedModelDir);
-    expect(await resolveModelDir(undefined, [])).toBeUndefined();
+    expect(await resolveModelDir(undefined, [])).toBe(shippedModelDir);
   });
 
   it('names the models it knows when a name matches none', async () => {

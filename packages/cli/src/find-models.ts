@@ -38,13 +38,14 @@ export function modelSearchPath(value = process.env['SJD_MODEL_PATH'] ?? ''): st
 
 /**
  * `--model`: a folder path if one exists there, otherwise the name of a model that
- * `sjd models` lists (e.g. `shapes-v2`). Undefined means the shipped model.
+ * `sjd models` lists (e.g. `shapes-v2`). Undefined means the shipped model: the CLI's
+ * default, not the library's (which has none).
  */
 export async function resolveModelDir(
   model: string | undefined,
   searchPaths: readonly string[],
-): Promise<string | undefined> {
-  if (model === undefined) return undefined;
+): Promise<string> {
+  if (model === undefined) return shippedModelDir;
   if (await stat(model).catch(() => null)) return model;
   if (model.includes('/') || model.includes('\\')) return model; // a path: let loading say what is missing
   const found = await findModels(searchPaths);

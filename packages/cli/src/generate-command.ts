@@ -5,11 +5,9 @@ import {
   type DraftInit,
   type ExecutionProvider,
   encodePng,
-  encodePrompt,
   generateStream,
   InvalidArgumentError,
-  OnnxLogitsProvider,
-  prepareCaption,
+  loadModel,
   type Redraft,
 } from '@sjd/backend-node';
 import { SingleBar } from 'cli-progress';
@@ -20,6 +18,7 @@ import { checkOutputPath, outputPath, summarizePaths } from './output-paths.js';
 export interface GenerateFlags {
   readonly model?: string;
   readonly executionProvider: ExecutionProvider;
+  readonly dtype?: string;
   readonly method: DecodingMethod;
   readonly window: number | 'auto';
   readonly init: DraftInit;
@@ -89,14 +88,15 @@ export async function runGenerate(
   // depend on how busy the machine was.
   const costProfile =
     flags.costProfile === undefined ? undefined : await readCostProfile(flags.costProfile);
-  const model = await OnnxLogitsProvider.load({
-    ...(modelDir ? { modelDir } : {}),
+  const model = await loadModel({
+    modelDir,
     executionProvider: flags.executionProvider,
+    ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
     ...(costProfile ? { costProfile } : {}),
   });
   try {
-    const recommended = model.manifest.sampling;
-    const canonical = prepareCaption(model.manifest, caption);
+    const recommended = model.recommendedSampling;
+    const canonical = model.prepareCaption(caption);
     const typed = caption
       .trim()
       .replace(/[.!?]+$/, '')
@@ -105,10 +105,10 @@ export async function runGenerate(
       .replace(/\s+/g, ' ');
     if (canonical.toLowerCase() !== typed) {
       process.stderr.write(
-        `sjd: note: the model reads shapes in reading order; prompting with "${canonical}"\n`,
+        `sjd: note: the model reads its captions in the order it was trained on; prompting with "${canonical}"\n`,
       );
     }
-    const prompt = encodePrompt(model.manifest, canonical);
+    const prompt = model.encodePrompt(canonical);
     // Greedy Jacobi ignores the sampling warpers: leave them neutral unless the user set
     // them, so that the core warns only about what the user asked for.
     const greedy = flags.method === 'jacobi';
@@ -125,12 +125,7 @@ export async function runGenerate(
     let steps = 0;
     let seed = 0;
     const png = (rgb: Uint8Array) =>
-      encodePng(
-        rgb,
-        model.manifest.image.pixelWidth,
-        model.manifest.image.pixelHeight,
-        flags.scale,
-      );
+      encodePng(rgb, model.pixelWidth, model.pixelHeight, flags.scale);
     for await (const event of generateStream({
       provider: model,
       prompt: prompt.conditional,
@@ -169,13 +164,13 @@ export async function runGenerate(
         const seconds = (performance.now() - started) / 1000;
         if (flags.json) {
           const { width, height } = {
-            width: model.manifest.image.pixelWidth * flags.scale,
-            height: model.manifest.image.pixelHeight * flags.scale,
+            width: model.pixelWidth * flags.scale,
+            height: model.pixelHeight * flags.scale,
           };
           process.stdout.write(
             `${JSON.stringify({
               prompt: canonical,
-              model: model.manifest.name,
+              model: model.name,
               method: flags.method,
               ...(flags.method === 'ar' ? {} : { window: flags.window, init: flags.init }),
               seed,

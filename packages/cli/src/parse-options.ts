@@ -34,6 +34,7 @@ export function flagForField(field: string): string {
     out: '--out',
     prompt: '<prompt>',
     executionProvider: '--execution-provider',
+    dtype: '--dtype',
     costProfile: '--cost-profile',
     host: '--host',
     port: '--port',

@@ -92,6 +92,7 @@ export function createProgram(version: string): Command {
     )
     .addOption(modelOption())
     .addOption(executionProviderOption())
+    .addOption(dtypeOption())
     .option('--no-progress', 'no progress bar on stderr')
     .option('--json', 'print the summary as one JSON object (statistics included)', false)
     .action((prompt: string, flags: GenerateFlags, command: Command) =>
@@ -105,6 +106,7 @@ export function createProgram(version: string): Command {
     )
     .addOption(modelOption())
     .addOption(executionProviderOption())
+    .addOption(dtypeOption())
     .option('--out <file.json>', 'write the profile here (default: print it)')
     .action((flags: CalibrateFlags) => runCalibrate(flags));
 
@@ -143,7 +145,15 @@ export function createProgram(version: string): Command {
 function modelOption(): Option {
   return new Option(
     '--model <dir|name>',
-    'model folder with a manifest.json, or a name `sjd models` lists (default: the shipped model)',
+    'model folder (an sjd-model manifest.json, or another family the library loads), or a name `sjd models` lists (default: the shipped model)',
+  );
+}
+
+/** `--dtype`, as generate and calibrate take it. */
+function dtypeOption(): Option {
+  return new Option(
+    '--dtype <dtype>',
+    "which weights where the folder has several (fp32, fp16, q4, q4f16 …; default: the folder's choice; sjd-model folders: fp32)",
   );
 }
 
@@ -164,6 +174,6 @@ function typedFlags(command: Command): ReadonlySet<string> {
 async function resolveModelDirs(models: readonly string[]): Promise<string[]> {
   const searchPath = modelSearchPath();
   const dirs: string[] = [];
-  for (const model of models) dirs.push((await resolveModelDir(model, searchPath)) ?? model);
+  for (const model of models) dirs.push(await resolveModelDir(model, searchPath));
   return dirs;
 }

@@ -76,6 +76,10 @@ describe('sjd generate', () => {
     [['--method', 'beam'], /Allowed choices are ar, jacobi, sjd/],
     [['--init', 'diagonal'], /Allowed choices are random, horizontal, vertical/],
     [['--execution-provider', 'tpu'], /Allowed choices are cpu, cuda, webgpu/],
+    [
+      ['--dtype', 'q4f16'],
+      /invalid --dtype: expected fp32 \(an sjd-model folder holds one float32 decoder\)/,
+    ],
   ];
   it.each(bad)('exit 2 and a message naming the flag for %j', async (flags, message) => {
     const { code, stderr } = await run(
@@ -100,7 +104,18 @@ describe('sjd generate', () => {
   it('exit 3 for a model folder that is not there', async () => {
     const { code, stderr } = await run('generate', CAPTION, '--model', join(scratch, 'nothing'));
     expect(code).toBe(3);
-    expect(stderr).toMatch(/manifest\.json/);
+    expect(stderr).toMatch(/nothing: no such model folder/);
+  });
+
+  it('exit 3 for a folder of no family the library loads, listing the families', async () => {
+    const dir = join(scratch, 'no-family');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'model.safetensors'), 'x');
+    const { code, stderr } = await run('generate', CAPTION, '--model', dir);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(
+      /not a model folder: none of manifest\.json is there; this package loads: sjd-model/,
+    );
   });
 });
 

@@ -36,7 +36,8 @@ export { DEFAULT_DECODING, DEFAULT_SAMPLING } from './generation-options.js';
 export { type EncodedPrompt, encodePrompt, layoutFromManifest } from './manifest/encode-prompt.js';
 export { ManifestError } from './manifest/manifest-error.js';
 export type { ModelManifest } from './manifest/model-manifest.js';
-export { parseModelManifest } from './manifest/parse-model-manifest.js';
+export { MODEL_MANIFEST_SCHEMA, parseModelManifest } from './manifest/parse-model-manifest.js';
+export { prepareCaption } from './manifest/prepare-caption.js';
 export { AllowedTokensLogitsProcessor } from './processing/allowed-tokens-mask.js';
 export { ClassifierFreeGuidanceLogitsProcessor } from './processing/classifier-free-guidance.js';
 export {

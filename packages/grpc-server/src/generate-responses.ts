@@ -39,7 +39,7 @@ export async function* generateResponses(
 ): AsyncGenerator<GenerateResponse> {
   assertDecoded(request, 'sjd.v1.GenerateRequest');
   const model = dependencies.models.resolve(request.model);
-  record.model = model.manifest.name;
+  record.model = model.name;
   const plan = toGenerateOptions(request, model, dependencies.maxImages);
   const stream = generateStream({ ...plan.options, provider: model, signal });
   try {
@@ -163,7 +163,7 @@ async function responsesFor(
 }
 
 async function renderPng(model: ImageModel, codes: Int32Array): Promise<Buffer> {
-  const { pixelWidth, pixelHeight } = model.manifest.image;
+  const { pixelWidth, pixelHeight } = model;
   return encodePng(await model.decodeImage(codes), pixelWidth, pixelHeight);
 }
 

@@ -4,7 +4,7 @@ import type { ImageModel } from './image-model.js';
 import { RpcError } from './rpc-error.js';
 
 /**
- * The models a server runs, by manifest name; the first one is the default. Empty until
+ * The models a server runs, by name; the first one is the default. Empty until
  * they are loaded: until then every lookup is UNAVAILABLE.
  */
 export class ModelRegistry {
@@ -20,14 +20,14 @@ export class ModelRegistry {
   register(models: readonly ImageModel[]): void {
     if (models.length === 0) throw new Error('A server needs at least one model.');
     for (const model of models) {
-      if (this.byName.has(model.manifest.name)) {
+      if (this.byName.has(model.name)) {
         throw new Error(
-          `Two models are named ${JSON.stringify(model.manifest.name)}; model names must be unique.`,
+          `Two models are named ${JSON.stringify(model.name)}; model names must be unique.`,
         );
       }
-      this.byName.set(model.manifest.name, model);
+      this.byName.set(model.name, model);
     }
-    this.defaultName = models[0]!.manifest.name;
+    this.defaultName = models[0]!.name;
   }
 
   /** The model a request names (empty: the default); UNAVAILABLE while loading, NOT_FOUND if unknown. */
@@ -57,17 +57,18 @@ export class ModelRegistry {
 
   /** The `ListModels` answer. */
   describe(): { models: ModelInfo[]; defaultModel: string } {
-    const models = this.all().map(({ manifest: m }) => ({
+    const models = this.all().map((m) => ({
       name: m.name,
       description: m.description,
-      gridWidth: m.image.gridWidth,
-      gridHeight: m.image.gridHeight,
-      pixelWidth: m.image.pixelWidth,
-      pixelHeight: m.image.pixelHeight,
-      vocabularySize: m.vocabulary.size,
-      words: [...m.textTokenizer.words],
-      maxCaptionWords: m.prompt.captionLength,
-      recommendedSampling: { ...m.sampling },
+      gridWidth: m.layout.gridWidth,
+      gridHeight: m.layout.gridHeight,
+      pixelWidth: m.pixelWidth,
+      pixelHeight: m.pixelHeight,
+      vocabularySize: m.vocabSize,
+      // An open-vocabulary tokenizer has no word list: empty, and 0 for no fixed limit.
+      words: [...(m.promptVocabulary?.words ?? [])],
+      maxCaptionWords: m.promptVocabulary?.maxWords ?? 0,
+      recommendedSampling: { ...m.recommendedSampling },
     }));
     return { models, defaultModel: this.defaultName ?? '' };
   }

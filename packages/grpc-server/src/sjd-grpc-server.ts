@@ -339,7 +339,7 @@ export class SjdGrpcServer {
       kind: 'server',
       time: new Date().toISOString(),
       event: 'models-loaded',
-      models: this.registry.all().map((m) => m.manifest.name),
+      models: this.registry.all().map((m) => m.name),
       ms: Math.round(performance.now() - started),
     });
   }

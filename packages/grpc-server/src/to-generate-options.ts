@@ -1,6 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { encodePrompt, type GenerateOptions, InvalidArgumentError } from '@sjd/backend-node';
-import { canonicalCaption } from '@sjd/shapes';
+import { type GenerateOptions, InvalidArgumentError } from '@sjd/backend-node';
 import type { GenerateRequest } from './generated/sjd/v1/sjd.js';
 import type { ImageModel } from './image-model.js';
 import { type EnumMapping, INIT, METHOD, REDRAFT } from './proto-enums.js';
@@ -68,7 +67,7 @@ export function toGenerateOptions(
       throw invalid('seed', 'a safe integer (|seed| < 2^53)', request.seed);
   }
   const prompt = encodePromptOrThrow(model, request.prompt);
-  const recommended = model.manifest.sampling;
+  const recommended = model.recommendedSampling;
   const asked = request.sampling ?? {};
   const sampling: EffectiveSampling = {
     temperature: asked.temperature ?? recommended.temperature,
@@ -103,8 +102,8 @@ export function toGenerateOptions(
 
 function encodePromptOrThrow(model: ImageModel, caption: string) {
   try {
-    // The shipped shapes models read shapes in reading order; others pass through.
-    return encodePrompt(model.manifest, canonicalCaption(model.manifest.name, caption));
+    // The model's own canonical form (the shapes models: shapes in reading order).
+    return model.encodePrompt(model.prepareCaption(caption));
   } catch (error) {
     throw invalidArgument(error) ?? error;
   }

@@ -14,18 +14,17 @@ export function startResponse(
   model: ImageModel,
   sampling: EffectiveSampling,
 ): GenerateResponse {
-  const { image } = model.manifest;
   return {
     event: {
       $case: 'start',
       value: {
         seed: BigInt(event.seed),
-        model: model.manifest.name,
+        model: model.name,
         gridWidth: event.gridWidth,
         gridHeight: event.gridHeight,
         sequenceLength: event.sequenceLength,
-        pixelWidth: image.pixelWidth,
-        pixelHeight: image.pixelHeight,
+        pixelWidth: model.pixelWidth,
+        pixelHeight: model.pixelHeight,
         images: event.images,
         method: METHOD.toProto(event.method),
         window: typeof event.window === 'number' ? event.window : 0,

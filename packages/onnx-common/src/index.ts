@@ -12,7 +12,17 @@ export { ExecutionProviderError } from './execution-provider-error.js';
 export { ForwardBatcher, type RunBatch } from './forward-batcher.js';
 export { ImageDecoder } from './image-decoder.js';
 export * from './janus/index.js';
+export type { ImageModel, RecommendedSampling } from './image-model.js';
+export { type FamilyRecognition, type ModelFamily, recogniseModelFamily } from './model-family.js';
+export type { ModelFolderReader } from './model-folder-reader.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
 export { type DecoderShape, type Forward, OnnxDecoderSession } from './onnx-decoder-session.js';
 export { DEFAULT_MAX_BATCH_ROWS, OnnxImageModel } from './onnx-image-model.js';
 export type { OnnxRuntime } from './onnx-runtime.js';
+export {
+  hasManifest,
+  MANIFEST_FILE,
+  type ResolvedModelFolder,
+  resolveModelFolder,
+  sjdModelRecognition,
+} from './resolve-model-folder.js';

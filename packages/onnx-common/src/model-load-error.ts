@@ -4,7 +4,8 @@ const name = 'SjdModelLoadError';
 
 /**
  * Why a model could not be loaded: a file is missing, the manifest is invalid, an ONNX file
- * is corrupt, a graph does not match the manifest, or the runtime does not support it; and
+ * is corrupt, a graph does not match the manifest, the runtime does not support it, or no
+ * model family this package loads recognises the folder (`unknown-family`); and
  * in the browser, `network` (the request failed or answered with an error status) and
  * `cross-origin` (the model is not on the page's own origin).
  */
@@ -14,6 +15,7 @@ export type ModelLoadProblem =
   | 'corrupt-onnx'
   | 'graph-mismatch'
   | 'unsupported'
+  | 'unknown-family'
   | 'network'
   | 'cross-origin';
 

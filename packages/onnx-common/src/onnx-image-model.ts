@@ -3,6 +3,8 @@ import {
   type CostPoint,
   CostProfile,
   checkCostPoints,
+  type EncodedPrompt,
+  encodePrompt,
   type ImageLayout,
   type LogitsProvider,
   type LogitsSession,
@@ -10,11 +12,13 @@ import {
   type ModelManifest,
   measureCostProfile,
   type OpenSessionOptions,
+  prepareCaption,
 } from '@sjd/core';
 import type { InferenceSession } from 'onnxruntime-common';
 import { type LayoutCounts, runForward } from './batched-forward.js';
 import { ForwardBatcher } from './forward-batcher.js';
 import type { ImageDecoder } from './image-decoder.js';
+import type { ImageModel, RecommendedSampling } from './image-model.js';
 import { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
 import type { OnnxRuntime } from './onnx-runtime.js';
 
@@ -22,18 +26,31 @@ import type { OnnxRuntime } from './onnx-runtime.js';
 export const DEFAULT_MAX_BATCH_ROWS = 1;
 
 /**
- * A `LogitsProvider` for a text-to-image model whose decoder is an ONNX graph in the Hugging
- * Face Optimum / transformers.js interface, plus its image decoder (codes → pixels). The
- * part of `OnnxLogitsProvider` (Node) and `WebLogitsProvider` (browser) that does not depend
- * on where the model comes from or which runtime runs it; each subclass loads its sessions.
+ * A model of the `sjd-model` family: a `LogitsProvider` for a text-to-image model whose
+ * decoder is an ONNX graph in the Hugging Face Optimum / transformers.js interface (token
+ * ids in, `logits` out), with its manifest's word-level prompt and its image decoder (codes
+ * → pixels). The part of `OnnxLogitsProvider` (Node) and `WebLogitsProvider` (browser) that
+ * does not depend on where the model comes from or which runtime runs it; each subclass
+ * loads its sessions.
  */
-export abstract class OnnxImageModel implements LogitsProvider {
+export abstract class OnnxImageModel implements LogitsProvider, ImageModel {
   readonly specificationVersion = 'v1' as const;
+  readonly family = 'sjd-model';
   readonly providerId: string;
   readonly vocabSize: number;
   readonly layout: ImageLayout;
   readonly manifest: ModelManifest;
   readonly cacheStrategy: CacheStrategy;
+  /** The manifest's `name`. */
+  readonly name: string;
+  /** The manifest's `description`. */
+  readonly description: string;
+  readonly pixelWidth: number;
+  readonly pixelHeight: number;
+  /** The manifest's `sampling`. */
+  readonly recommendedSampling: RecommendedSampling;
+  /** The manifest's words and `prompt.captionLength`. */
+  readonly promptVocabulary: { readonly words: readonly string[]; readonly maxWords: number };
   /**
    * Merges the forward passes of concurrent sessions into one decoder call (continuous
    * batching, at most `maxBatchRows` rows a call); absent when `maxBatchRows` is 1.
@@ -60,6 +77,15 @@ export abstract class OnnxImageModel implements LogitsProvider {
     },
   ) {
     this.manifest = options.manifest;
+    this.name = options.manifest.name;
+    this.description = options.manifest.description;
+    this.pixelWidth = options.manifest.image.pixelWidth;
+    this.pixelHeight = options.manifest.image.pixelHeight;
+    this.recommendedSampling = { ...options.manifest.sampling };
+    this.promptVocabulary = {
+      words: options.manifest.textTokenizer.words,
+      maxWords: options.manifest.prompt.captionLength,
+    };
     this.vocabSize = options.manifest.vocabulary.size;
     this.layout = layoutFromManifest(options.manifest);
     this.cacheStrategy = options.cacheStrategy;
@@ -142,6 +168,16 @@ export abstract class OnnxImageModel implements LogitsProvider {
       await dispose();
     };
     return session;
+  }
+
+  /** {@link ImageModel.prepareCaption}: the manifest's `prompt.clauseOrder`, if any (core's `prepareCaption`). */
+  prepareCaption(caption: string): string {
+    return prepareCaption(this.manifest, caption);
+  }
+
+  /** {@link ImageModel.encodePrompt}: the manifest's template and word-level tokenizer (core's `encodePrompt`). */
+  encodePrompt(caption: string): EncodedPrompt {
+    return encodePrompt(this.manifest, caption);
   }
 
   /** Image codes (raster order, `0 … image.count − 1`) → RGB bytes, `pixelWidth × pixelHeight × 3`. */

@@ -5,7 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sceneToCaption } from './caption.js';
 import { datasetScenes, writeDataset } from './dataset.js';
 import { evaluateImage } from './evaluate.js';
-import { BACKGROUND_GREYS, CAPTION_LENGTH, IMAGE_BYTES, TEXT_START, WORDS } from './grammar.js';
+import {
+  BACKGROUND_GREYS,
+  CAPTION_LENGTH,
+  IMAGE_BYTES,
+  POSITION_PHRASES,
+  TEXT_START,
+  WORDS,
+} from './grammar.js';
 import { heldOutCaptions, isHeldOut } from './held-out.js';
 import { parseCaption } from './parse-caption.js';
 import { renderScene } from './render.js';
@@ -51,6 +58,7 @@ describe('writeDataset', () => {
       special: { pad: 0, bos: 1, boi: 2, eoi: 3 },
       textStart: 4,
       words: [...WORDS],
+      clauseOrder: { joiner: 'and', byEnding: [...POSITION_PHRASES] },
     });
   });
 

@@ -9,6 +9,8 @@ import {
   CHANNELS,
   IMAGE_BYTES,
   IMAGE_SIZE,
+  JOINER,
+  POSITION_PHRASES,
   type Scene,
   SPECIAL_TOKENS,
   TEXT_START,
@@ -46,6 +48,11 @@ export interface DatasetMeta {
   readonly special: typeof SPECIAL_TOKENS;
   readonly textStart: number;
   readonly words: readonly string[];
+  /**
+   * How captions order their shapes, for the model's manifest (`prompt.clauseOrder`): clauses
+   * joined by {@link JOINER}, in reading order of their cells ({@link POSITION_PHRASES}).
+   */
+  readonly clauseOrder: { readonly joiner: string; readonly byEnding: readonly string[] };
 }
 
 /** Thrown for dataset options that cannot be honoured. */
@@ -115,6 +122,7 @@ export function writeDataset(options: DatasetOptions): DatasetMeta {
     special: SPECIAL_TOKENS,
     textStart: TEXT_START,
     words: [...WORDS],
+    clauseOrder: { joiner: JOINER, byEnding: [...POSITION_PHRASES] },
   };
   const scenes = datasetScenes(split, seed | 0);
   const images = Buffer.alloc(CHUNK * IMAGE_BYTES);

@@ -1,5 +1,4 @@
 export { jitterRange, plainAppearance, sampleAppearance } from './appearance.js';
-export { canonicalCaption } from './canonical-caption.js';
 export { describeShape, sceneToCaption } from './caption.js';
 export {
   type DatasetMeta,

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parseModelManifest } from '@sjd/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { shippedModelDir } from './model-dir.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'sjd-train-smoke-'));
@@ -25,5 +27,11 @@ describe('the training pipeline (smoke: every stage on tiny settings)', () => {
     const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
     expect(manifest.format).toBe('sjd-model');
     expect(manifest.metrics.onnxMaxAbsLogitDiff).toBeLessThan(1e-3);
+    // What the exporter wrote (and checked with Python) the runtime accepts, with the
+    // grammar's clause order, as in the shipped manifest.
+    const shipped = JSON.parse(readFileSync(join(shippedModelDir, 'manifest.json'), 'utf8'));
+    expect(parseModelManifest(manifest, 'smoke').prompt.clauseOrder).toEqual(
+      shipped.prompt.clauseOrder,
+    );
   }, 600_000);
 });

@@ -1,19 +1,40 @@
-"""Write model/manifest.json (docs/model-contract.md) and copy manifest.schema.json beside it,
-from the measured artefacts: tokenizer.json, the evaluation report, the ONNX parity result,
-the checkpoint's config and the dataset's meta.json."""
+"""Write model/manifest.json (docs/model-contract.md) from the measured artefacts: tokenizer.json,
+the evaluation report, the ONNX parity result, the checkpoint's config and the dataset's
+meta.json; and check it against the manifest's JSON Schema, the one copy in @sjd/core
+(packages/core/src/manifest/manifest.schema.json) that the runtime validates against too.
+`python3 manifest.py --check FILE` only checks a manifest."""
 import argparse
 import json
 import os
-import shutil
 import sys
 
-import torch
+import jsonschema
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export import io_names  # noqa: E402
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..", "core", "src", "manifest", "manifest.schema.json")
+
+
+def load_schema():
+    with open(SCHEMA_PATH) as f:
+        return json.load(f)
+
+
+def check(manifest):
+    """Raises jsonschema.ValidationError naming the field (as a path) when the manifest is invalid."""
+    jsonschema.Draft202012Validator(load_schema()).validate(manifest)
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        with open(sys.argv[2]) as f:
+            check(json.load(f))
+        print(f"{sys.argv[2]}: valid against {os.path.normpath(SCHEMA_PATH)}")
+        return
+    import torch  # only the writer needs the checkpoint and the exporter's names
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from export import io_names
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("--data", required=True)
@@ -41,7 +62,7 @@ def main():
     s = best["settings"]
     div = rep.get("diversity", {}).get("diversity")
     manifest = {
-        "$schema": "./manifest.schema.json",
+        "$schema": load_schema()["$id"],
         "format": "sjd-model",
         "formatVersion": 1,
         "name": a.name,
@@ -64,7 +85,8 @@ def main():
         },
         "textTokenizer": {"type": "word-level", "lowercase": True, "words": meta["words"]},
         "prompt": {"template": ["bos", "caption", "boi"], "captionLength": meta["captionLength"],
-                   "unconditional": "pad-caption"},
+                   "unconditional": "pad-caption",
+                   **({"clauseOrder": meta["clauseOrder"]} if "clauseOrder" in meta else {})},
         "image": {
             "gridWidth": 16, "gridHeight": 16, "endOfRowToken": None, "endOfImageToken": meta["special"]["eoi"],
             "pixelWidth": meta["imageSize"], "pixelHeight": meta["imageSize"],
@@ -81,12 +103,11 @@ def main():
             "onnxMaxAbsLogitDiff": par["maxAbsLogitDiff"],
         },
     }
+    check(manifest)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
-    shutil.copyfile(os.path.join(os.path.dirname(os.path.abspath(__file__)), "manifest.schema.json"),
-                    os.path.join(a.out, "manifest.schema.json"))
     print(json.dumps(manifest["metrics"]))
 
 

@@ -8,8 +8,18 @@ export class ManifestError extends SjdError {
   readonly field: string;
   /** Where the manifest came from (a path or URL). */
   readonly source: string;
+  /** What the field may hold, e.g. `an integer ≥ 1` or `one of "float32", "float16"`. */
+  readonly allowed: string;
+  /** What is wrong, without the source and the field (the message is `source: field: detail`). */
+  readonly detail: string;
 
-  constructor(options: { field: string; source: string; message: string; cause?: unknown }) {
+  constructor(options: {
+    field: string;
+    source: string;
+    message: string;
+    allowed: string;
+    cause?: unknown;
+  }) {
     super({
       name,
       message: `${options.source}: ${options.field}: ${options.message}`,
@@ -17,6 +27,8 @@ export class ManifestError extends SjdError {
     });
     this.field = options.field;
     this.source = options.source;
+    this.allowed = options.allowed;
+    this.detail = options.message;
   }
 
   static override isInstance(error: unknown): error is ManifestError {

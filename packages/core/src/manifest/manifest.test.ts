@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { encodePrompt, layoutFromManifest } from './encode-prompt.js';
 import { ManifestError } from './manifest-error.js';
-import { parseModelManifest } from './parse-model-manifest.js';
+import { fieldOfPointer, parseModelManifest } from './parse-model-manifest.js';
 
 const sampleManifest = () => ({
   format: 'sjd-model',
@@ -52,26 +52,78 @@ describe('parseModelManifest', () => {
   it('accepts a valid manifest', () => {
     expect(parseModelManifest(sampleManifest(), 'm.json').name).toBe('tiny');
   });
-  const broken: [string, (m: ReturnType<typeof sampleManifest>) => void, string][] = [
-    ['wrong format', (m) => ((m as { format: string }).format = 'x'), 'format'],
+  const broken: [string, (m: ReturnType<typeof sampleManifest>) => void, string, RegExp][] = [
+    [
+      'wrong format',
+      (m) => ((m as { format: string }).format = 'x'),
+      'format',
+      /expected "sjd-model", found "x"/,
+    ],
     [
       'future version',
       (m) => ((m as { formatVersion: number }).formatVersion = 2),
       'formatVersion',
+      /reads version 1, found 2/,
     ],
     [
       'missing decoder file',
       (m) => delete (m.files as { decoder?: string }).decoder,
       'files.decoder',
+      /missing; expected a non-empty string/,
     ],
-    ['missing past input', (m) => m.decoder.inputs.pop(), 'decoder.inputs'],
-    ['missing present output', (m) => m.decoder.outputs.pop(), 'decoder.outputs'],
-    ['image range beyond vocabulary', (m) => (m.vocabulary.image.count = 9), 'vocabulary.image'],
-    ['word count mismatch', (m) => m.textTokenizer.words.pop(), 'textTokenizer.words'],
-    ['bad grid', (m) => (m.image.gridWidth = 0), 'image.gridWidth'],
-    ['bad sampling', (m) => ((m.sampling as { topP: unknown }).topP = 'high'), 'sampling.topP'],
+    [
+      'missing past input',
+      (m) => m.decoder.inputs.pop(),
+      'decoder.inputs',
+      /past_key_values\.0\.value/,
+    ],
+    [
+      'missing input_ids',
+      (m) => m.decoder.inputs.shift(),
+      'decoder.inputs',
+      /an array containing "input_ids"/,
+    ],
+    [
+      'missing present output',
+      (m) => m.decoder.outputs.pop(),
+      'decoder.outputs',
+      /present\.0\.value/,
+    ],
+    [
+      'image range beyond vocabulary',
+      (m) => (m.vocabulary.image.count = 9),
+      'vocabulary.image',
+      /exceeds the vocabulary of 12/,
+    ],
+    ['word count mismatch', (m) => m.textTokenizer.words.pop(), 'textTokenizer.words', /2 words/],
+    ['bad grid', (m) => (m.image.gridWidth = 0), 'image.gridWidth', /an integer ≥ 1, found 0/],
+    [
+      'bad sampling',
+      (m) => ((m.sampling as { topP: unknown }).topP = 'high'),
+      'sampling.topP',
+      /a finite number > 0, ≤ 1, found "high"/,
+    ],
+    [
+      'bad dtype',
+      (m) => ((m.decoder as { dtype: string }).dtype = 'int8'),
+      'decoder.dtype',
+      /one of "float32", "float16", found "int8"/,
+    ],
+    [
+      'range of three numbers',
+      (m) => ((m.image.imageDecoder.range as number[]) = [0, 1, 2]),
+      'image.imageDecoder.range',
+      /an array of 2 finite numbers/,
+    ],
+    [
+      'a non-number in the range',
+      (m) => ((m.image.imageDecoder.range as unknown[]) = [0, 'one']),
+      'image.imageDecoder.range[1]',
+      /a finite number, found "one"/,
+    ],
+    ['not an object', (m) => ((m as { files: unknown }).files = []), 'files', /an object/],
   ];
-  it.each(broken)('%s → ManifestError naming %s', (_n, mutate, field) => {
+  it.each(broken)('%s → ManifestError naming %s', (_n, mutate, field, message) => {
     const m = sampleManifest();
     mutate(m);
     const error = (() => {
@@ -83,7 +135,14 @@ describe('parseModelManifest', () => {
     })() as ManifestError;
     expect(ManifestError.isInstance(error)).toBe(true);
     expect(error.field).toBe(field);
-    expect(error.message).toContain('/models/tiny/manifest.json');
+    expect(error.message).toContain(`/models/tiny/manifest.json: ${field}: `);
+    expect(error.message).toMatch(message);
+    expect(error.allowed.length).toBeGreaterThan(0);
+  });
+  it('accepts the shipped manifest and names a JSON pointer as a field path', () => {
+    expect(fieldOfPointer('')).toBe('manifest');
+    expect(fieldOfPointer('/image/imageDecoder/range/1')).toBe('image.imageDecoder.range[1]');
+    expect(fieldOfPointer('/a~1b/c~0d')).toBe('a/b.c~d');
   });
 });
 

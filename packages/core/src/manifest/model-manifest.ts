@@ -42,6 +42,12 @@ export interface ModelManifest {
     readonly template: readonly ('bos' | 'caption' | 'boi')[];
     readonly captionLength: number;
     readonly unconditional: 'pad-caption';
+    /**
+     * Optional: the caption's clauses (split at the word `joiner`) are put in the order
+     * the model was trained on, by how each clause ends (`byEnding`, first first), before
+     * encoding; see `prepareCaption`.
+     */
+    readonly clauseOrder?: { readonly joiner: string; readonly byEnding: readonly string[] };
   };
   readonly image: {
     readonly gridWidth: number;
