@@ -11,8 +11,8 @@ export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.j
 export { ExecutionProviderError } from './execution-provider-error.js';
 export { ForwardBatcher, type RunBatch } from './forward-batcher.js';
 export { ImageDecoder } from './image-decoder.js';
-export * from './janus/index.js';
 export type { ImageModel, RecommendedSampling } from './image-model.js';
+export * from './janus/index.js';
 export { type FamilyRecognition, type ModelFamily, recogniseModelFamily } from './model-family.js';
 export type { ModelFolderReader } from './model-folder-reader.js';
 export { ModelLoadError, type ModelLoadProblem } from './model-load-error.js';
