@@ -36,9 +36,11 @@ export class MethodProcess {
     label: string,
     warmCaption: string,
     modelDir?: string,
+    /** Another checkout's built worker.js (same protocol), to compare two trees in one run. */
+    worker: string = workerPath,
   ): Promise<MethodProcess> {
     const job = JSON.stringify({ config, warmCaption, ...(modelDir ? { modelDir } : {}) });
-    const child = fork(workerPath, [job], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(worker, [job], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const p = new MethodProcess(child, label);
     await p.next('ready');
     return p;
