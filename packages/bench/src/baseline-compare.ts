@@ -20,7 +20,8 @@ import { quartiles, type RoundMeasurement } from './round-measurement.js';
 
 const options = new Command('bench:baseline')
   .requiredOption('--baseline <dir>', 'root of another built checkout of this repository')
-  .option('--rounds <n>', 'rounds (held-out captions), each with two seeds', '12')
+  .option('--rounds <n>', 'rounds (held-out captions)', '16')
+  .option('--seeds <n>', 'seeds (images) per round and method', '4')
   .option('--tolerance <fraction>', 'largest allowed |median ratio − 1|', '0.03')
   .option(
     '--out <dir>',
@@ -28,11 +29,15 @@ const options = new Command('bench:baseline')
     fileURLToPath(new URL('../../../bench/results/', import.meta.url)),
   )
   .parse()
-  .opts<{ baseline: string; rounds: string; tolerance: string; out: string }>();
+  .opts<{ baseline: string; rounds: string; seeds: string; tolerance: string; out: string }>();
 
 const rounds = Number(options.rounds);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 32) {
   throw new RangeError(`--rounds must be an integer from 1 to 32, got ${options.rounds}`);
+}
+const seedCount = Number(options.seeds);
+if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 8) {
+  throw new RangeError(`--seeds must be an integer from 1 to 8, got ${options.seeds}`);
 }
 const tolerance = Number(options.tolerance);
 if (!(tolerance > 0 && tolerance < 1)) {
@@ -48,9 +53,9 @@ const captions = allCaptions.slice(0, rounds);
 const configs = methodConfigs(true);
 const started = performance.now();
 process.stderr.write(
-  `bench:baseline: ${configs.length} methods × 2 trees × ${captions.length} rounds × 2 seeds\n`,
+  `bench:baseline: ${configs.length} methods × 2 trees × ${captions.length} rounds × ${seedCount} seeds\n`,
 );
-const twoSeeds = seeds.slice(0, 2);
+const roundSeeds = seeds.slice(0, seedCount);
 const processes: { tree: 'this' | 'baseline'; config: number; process: MethodProcess }[] = [];
 for (const [i, config] of configs.entries()) {
   for (const tree of ['this', 'baseline'] as const) {
@@ -67,7 +72,7 @@ const measured: RoundMeasurement[][] = processes.map(() => []);
 for (const [c, caption] of captions.entries()) {
   for (let k = 0; k < processes.length; k++) {
     const p = (c + k) % processes.length;
-    measured[p]![c] = await processes[p]!.process.runRound(c, caption, twoSeeds);
+    measured[p]![c] = await processes[p]!.process.runRound(c, caption, roundSeeds);
   }
   process.stderr.write(
     `bench:baseline: round ${c + 1}/${captions.length} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
@@ -109,6 +114,6 @@ mkdirSync(options.out, { recursive: true });
 const file = join(options.out, 'baseline.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ baseline: resolve(options.baseline), rounds, tolerance, met, rows }, null, 2)}\n`,
+  `${JSON.stringify({ baseline: resolve(options.baseline), rounds, seeds: seedCount, tolerance, met, rows }, null, 2)}\n`,
 );
 console.log(`wrote ${file}`);
