@@ -24,9 +24,10 @@ export interface LoadModelOptions {
   /**
    * Which weights to load where a folder offers several (transformers.js' names: `fp32`,
    * `fp16`, `q8`, `q4`, `q4f16` …). Default: the folder's own choice. Each family says
-   * which it has: an `sjd-model` folder holds one float32 decoder, so only `fp32`.
+   * which it has: an `sjd-model` folder holds one float32 decoder, so only `fp32`; a Janus
+   * folder takes one for every sub-model or one per sub-model, `{ language_model: 'q4' }`.
    */
-  readonly dtype?: string;
+  readonly dtype?: string | Readonly<Record<string, string>>;
   /** How rejected drafts leave the KV cache. Default `trim` (see docs/kv-cache.md). */
   readonly cacheStrategy?: CacheStrategy;
   /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
@@ -59,7 +60,7 @@ export interface NodeLoadSettings {
   readonly maxBatchRows: number | undefined;
   readonly costProfile: readonly CostPoint[] | undefined;
   /** `undefined`: the folder's own choice. The family checks it and names the allowed values. */
-  readonly dtype: string | undefined;
+  readonly dtype: string | Readonly<Record<string, string>> | undefined;
 }
 
 /** A model loaded on onnxruntime-node, of any family. */
@@ -122,13 +123,7 @@ export function checkNodeLoadOptions(options: LoadModelOptions): NodeLoadSetting
   }
   const cacheStrategy = checkLoadOptions(options);
   if (options.costProfile !== undefined) checkCostPoints(options.costProfile);
-  if (options.dtype !== undefined && (typeof options.dtype !== 'string' || options.dtype === '')) {
-    throw new InvalidArgumentError({
-      field: 'dtype',
-      allowed: 'a dtype name such as fp32, fp16, q4, q4f16',
-      received: options.dtype,
-    });
-  }
+  if (options.dtype !== undefined) checkDtype(options.dtype);
   return {
     executionProvider,
     cacheStrategy,
@@ -137,4 +132,26 @@ export function checkNodeLoadOptions(options: LoadModelOptions): NodeLoadSetting
     costProfile: options.costProfile,
     dtype: options.dtype,
   };
+}
+
+function isDtypeName(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** A dtype name, or a plain object of dtype names per sub-model (the family checks the names). */
+function checkDtype(dtype: unknown): void {
+  if (isDtypeName(dtype)) return;
+  const allowed =
+    'a dtype name such as fp32, fp16, q4, q4f16, or one per sub-model: { language_model: "q4" }';
+  if (typeof dtype !== 'object' || dtype === null || Array.isArray(dtype)) {
+    throw new InvalidArgumentError({ field: 'dtype', allowed, received: dtype });
+  }
+  const entries = Object.entries(dtype);
+  if (entries.length === 0)
+    throw new InvalidArgumentError({ field: 'dtype', allowed, received: dtype });
+  for (const [key, value] of entries) {
+    if (!isDtypeName(value)) {
+      throw new InvalidArgumentError({ field: `dtype.${key}`, allowed, received: value });
+    }
+  }
 }
