@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generate, InvalidArgumentError } from '@sjd/core';
 import { runProviderConformance } from '@sjd/core/testing';
 import { janusFixturePath } from '@sjd/janus-fixtures';
+import { ModelLoadError } from '@sjd/onnx-common';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { generateImage } from '../generate-image.js';
@@ -95,6 +99,24 @@ describe('a Janus folder through loadModel (the janus family)', () => {
 
 // The LogitsProvider contract (@sjd/core/testing's suite) on the Janus provider as loadModel
 // gives it, fp32 and fp16 weights (fp16 KV caches), both cache strategies.
+describe('folders the janus family does not take', () => {
+  it('a config.json of another model_type, or not JSON, is no family’s: unknown-family naming config.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sjd-not-janus-'));
+    try {
+      for (const text of ['{"model_type": "llama"}', '{ not json']) {
+        writeFileSync(join(dir, 'config.json'), text);
+        const error = await loadModel({ modelDir: dir }).catch((e) => e);
+        expect(ModelLoadError.isInstance(error), String(error)).toBe(true);
+        expect(error.problem).toBe('unknown-family');
+        expect(error.path).toBe(join(dir, 'config.json'));
+        expect(error.message).toMatch(/janus \(config\.json with "model_type": "multi_modality"\)/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the onnxruntime-node Janus provider conforms to LogitsProvider v1', () => {
   for (const options of [
     { cacheStrategy: 'trim' },
