@@ -5,7 +5,9 @@ import {
   InvalidArgumentError,
 } from '@sjd/core';
 import {
+  checkDtypeOption,
   checkLoadOptions,
+  type DtypeOption,
   type ImageModel,
   type ModelFamily,
   type ModelFolderReader,
@@ -27,7 +29,7 @@ export interface LoadModelOptions {
    * which it has: an `sjd-model` folder holds one float32 decoder, so only `fp32`; a Janus
    * folder takes one for every sub-model or one per sub-model, `{ language_model: 'q4' }`.
    */
-  readonly dtype?: string | Readonly<Record<string, string>>;
+  readonly dtype?: DtypeOption;
   /** How rejected drafts leave the KV cache. Default `trim` (see docs/kv-cache.md). */
   readonly cacheStrategy?: CacheStrategy;
   /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
@@ -60,7 +62,7 @@ export interface NodeLoadSettings {
   readonly maxBatchRows: number | undefined;
   readonly costProfile: readonly CostPoint[] | undefined;
   /** `undefined`: the folder's own choice. The family checks it and names the allowed values. */
-  readonly dtype: string | Readonly<Record<string, string>> | undefined;
+  readonly dtype: DtypeOption | undefined;
 }
 
 /** A model loaded on onnxruntime-node, of any family. */
@@ -123,35 +125,13 @@ export function checkNodeLoadOptions(options: LoadModelOptions): NodeLoadSetting
   }
   const cacheStrategy = checkLoadOptions(options);
   if (options.costProfile !== undefined) checkCostPoints(options.costProfile);
-  if (options.dtype !== undefined) checkDtype(options.dtype);
+  const dtype = checkDtypeOption(options.dtype);
   return {
     executionProvider,
     cacheStrategy,
     threads: options.threads,
     maxBatchRows: options.maxBatchRows,
     costProfile: options.costProfile,
-    dtype: options.dtype,
+    dtype,
   };
-}
-
-function isDtypeName(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
-/** A dtype name, or a plain object of dtype names per sub-model (the family checks the names). */
-function checkDtype(dtype: unknown): void {
-  if (isDtypeName(dtype)) return;
-  const allowed =
-    'a dtype name such as fp32, fp16, q4, q4f16, or one per sub-model: { language_model: "q4" }';
-  if (typeof dtype !== 'object' || dtype === null || Array.isArray(dtype)) {
-    throw new InvalidArgumentError({ field: 'dtype', allowed, received: dtype });
-  }
-  const entries = Object.entries(dtype);
-  if (entries.length === 0)
-    throw new InvalidArgumentError({ field: 'dtype', allowed, received: dtype });
-  for (const [key, value] of entries) {
-    if (!isDtypeName(value)) {
-      throw new InvalidArgumentError({ field: `dtype.${key}`, allowed, received: value });
-    }
-  }
 }
