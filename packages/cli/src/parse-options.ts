@@ -52,26 +52,3 @@ export function flagForField(field: string): string {
 export function windowOption(value: string): number | 'auto' {
   return value === 'auto' ? 'auto' : integerOption(value);
 }
-
-/**
- * Commander parser for `--dtype`: one dtype for every sub-model (`q4`), or
- * `sub-model=dtype` pairs separated by commas (`language_model=q4,gen_head=fp16`). The
- * library checks the names against what the folder's family has.
- */
-export function parseDtype(value: string): string | Record<string, string> {
-  if (!value.includes('=')) {
-    if (value.trim() === '') throw new InvalidArgumentError('expected a dtype such as fp32, q4');
-    return value.trim();
-  }
-  const perModel: Record<string, string> = {};
-  for (const pair of value.split(',')) {
-    const [name, dtype, extra] = pair.split('=').map((part) => part.trim());
-    if (!name || !dtype || extra !== undefined) {
-      throw new InvalidArgumentError(
-        `expected a dtype (q4) or sub-model=dtype pairs separated by commas (language_model=q4,gen_head=fp16), got ${JSON.stringify(value)}`,
-      );
-    }
-    perModel[name] = dtype;
-  }
-  return perModel;
-}

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,5 +101,39 @@ describe('sjd models', () => {
       { env: { ...process.env, SJD_MODEL_PATH: root } },
     );
     expect(byName.stdout).toMatch(/16 tokens/);
+  });
+});
+
+describe('sjd serve --model <Janus folder> --dtype …', () => {
+  it('loads the folder in the dtype asked for and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [
+      sjd,
+      'serve',
+      '--port',
+      '0',
+      '--model',
+      tiny,
+      '--dtype',
+      'language_model=fp16',
+    ]);
+    let log = '';
+    const loaded = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes('"models-loaded"')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`exited before loading: ${log}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await loaded;
+    expect(log).toContain('janus-tiny');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('a dtype the folder lacks stops the server with exit 2 naming --dtype', async () => {
+    const { code, stderr } = await run('serve', '--port', '0', '--model', tiny, '--dtype', 'q3');
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/dtype/);
   });
 });
