@@ -78,6 +78,30 @@ describe('sjd generate --model <Janus folder>', () => {
   });
 });
 
+describe('sjd calibrate --model <Janus folder>', () => {
+  it('saves a step-cost profile that generate --window auto reads', async () => {
+    const profile = join(scratch, 'janus-costs.json');
+    const saved = await run('calibrate', '--model', tiny, '--out', profile);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(profile, 'utf8'))).toMatchObject({ model: 'janus-tiny' });
+    const out = join(scratch, 'auto.png');
+    const auto = await run(
+      'generate',
+      'a cat',
+      '--model',
+      tiny,
+      '--window',
+      'auto',
+      '--cost-profile',
+      profile,
+      '--out',
+      out,
+    );
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stdout).toMatch(/L=auto .*16 tokens/);
+  });
+});
+
 describe('sjd models', () => {
   it('lists Janus folders beside sjd-model ones, by folder name, and a Janus name works as --model', async () => {
     const root = dirname(tiny);
