@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, InvalidArgumentError } from '@sjd/core';
@@ -99,6 +99,24 @@ describe('a Janus folder through loadModel (the janus family)', () => {
 
 // The LogitsProvider contract (@sjd/core/testing's suite) on the Janus provider as loadModel
 // gives it, fp32 and fp16 weights (fp16 KV caches), both cache strategies.
+describe('a Janus folder without preprocessor_config.json', () => {
+  it('takes its pixel size from image_decode (one probe decode at load)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sjd-janus-no-preprocessor-'));
+    try {
+      cpSync(tiny, dir, { recursive: true });
+      rmSync(join(dir, 'preprocessor_config.json'));
+      const model = await loadModel({ modelDir: dir, threads: 1 });
+      try {
+        expect([model.pixelWidth, model.pixelHeight]).toEqual([16, 16]);
+      } finally {
+        await model.release();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('folders the janus family does not take', () => {
   it('a config.json of another model_type, or not JSON, is no family’s: unknown-family naming config.json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sjd-not-janus-'));
