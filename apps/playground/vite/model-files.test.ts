@@ -30,6 +30,23 @@ describe('modelFiles', () => {
     ]);
   });
 
+  it('serves a Janus folder: its JSON files and onnx/*.onnx, nothing else', () => {
+    const dir = folder({
+      'config.json': JSON.stringify({ model_type: 'multi_modality' }),
+      'tokenizer.json': '{}',
+      'onnx/language_model.onnx': 'l',
+      'onnx/gen_head_fp16.onnx': 'g',
+      'onnx/notes.txt': 'not for the browser',
+      'README.md': 'not for the browser',
+    });
+    expect(modelFiles(dir).map((f) => f.name)).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'onnx/gen_head_fp16.onnx',
+      'onnx/language_model.onnx',
+    ]);
+  });
+
   it('fails the build with a message naming the folder and the override', () => {
     const empty = folder({});
     expect(() => modelFiles(empty)).toThrow(/no model at .*SJD_MODEL_DIR/);

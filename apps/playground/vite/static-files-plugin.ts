@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 
 /** A file served at `<prefix><name>`. */
@@ -71,7 +71,11 @@ export function staticFilesPlugin(
     async writeBundle() {
       const target = join(outDir, prefix);
       await mkdir(target, { recursive: true });
-      for (const file of files()) await copyFile(file.path, join(target, file.name));
+      for (const file of files()) {
+        // A name may lie in a subfolder (a Janus folder's onnx/*.onnx).
+        await mkdir(dirname(join(target, file.name)), { recursive: true });
+        await copyFile(file.path, join(target, file.name));
+      }
     },
   };
 }

@@ -57,7 +57,9 @@ describe('bad model folders give a typed error that says which file and what', (
       expect(ModelLoadError.isInstance(error)).toBe(true);
       expect(error.problem).toBe('unknown-family');
       expect(error.path).toBe(dir);
-      expect(error.message).toMatch(/not a model folder: none of manifest\.json is there/);
+      expect(error.message).toMatch(
+        /not a model folder: none of manifest\.json(, config\.json)? is there/,
+      );
       expect(error.message).toMatch(/sjd-model \(manifest\.json with "format": "sjd-model"\)/);
     }
   });

@@ -23,7 +23,13 @@ export {
   type GenerateImageOptions,
   generateImage,
 } from './generate-image.js';
-export { isJanusFolder, type JanusLoadOptions, loadJanusModel } from './janus/index.js';
+export {
+  isJanusFolder,
+  type JanusLoadOptions,
+  janusNodeFamily,
+  loadJanusModel,
+  NodeJanusModel,
+} from './janus/index.js';
 export { loadModel, NODE_MODEL_FAMILIES } from './load-model.js';
 export type {
   LoadModelOptions,

@@ -5,7 +5,9 @@ import {
   InvalidArgumentError,
 } from '@sjd/core';
 import {
+  checkDtypeOption,
   checkLoadOptions,
+  type DtypeOption,
   type ImageModel,
   type ModelFamily,
   type ModelFolderReader,
@@ -24,9 +26,10 @@ export interface LoadModelOptions {
   /**
    * Which weights to load where a folder offers several (transformers.js' names: `fp32`,
    * `fp16`, `q8`, `q4`, `q4f16` …). Default: the folder's own choice. Each family says
-   * which it has: an `sjd-model` folder holds one float32 decoder, so only `fp32`.
+   * which it has: an `sjd-model` folder holds one float32 decoder, so only `fp32`; a Janus
+   * folder takes one for every sub-model or one per sub-model, `{ language_model: 'q4' }`.
    */
-  readonly dtype?: string;
+  readonly dtype?: DtypeOption;
   /** How rejected drafts leave the KV cache. Default `trim` (see docs/kv-cache.md). */
   readonly cacheStrategy?: CacheStrategy;
   /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
@@ -59,7 +62,7 @@ export interface NodeLoadSettings {
   readonly maxBatchRows: number | undefined;
   readonly costProfile: readonly CostPoint[] | undefined;
   /** `undefined`: the folder's own choice. The family checks it and names the allowed values. */
-  readonly dtype: string | undefined;
+  readonly dtype: DtypeOption | undefined;
 }
 
 /** A model loaded on onnxruntime-node, of any family. */
@@ -122,19 +125,13 @@ export function checkNodeLoadOptions(options: LoadModelOptions): NodeLoadSetting
   }
   const cacheStrategy = checkLoadOptions(options);
   if (options.costProfile !== undefined) checkCostPoints(options.costProfile);
-  if (options.dtype !== undefined && (typeof options.dtype !== 'string' || options.dtype === '')) {
-    throw new InvalidArgumentError({
-      field: 'dtype',
-      allowed: 'a dtype name such as fp32, fp16, q4, q4f16',
-      received: options.dtype,
-    });
-  }
+  const dtype = checkDtypeOption(options.dtype);
   return {
     executionProvider,
     cacheStrategy,
     threads: options.threads,
     maxBatchRows: options.maxBatchRows,
     costProfile: options.costProfile,
-    dtype: options.dtype,
+    dtype,
   };
 }

@@ -16,6 +16,7 @@ export {
 export { WEB_EXECUTION_PROVIDERS, type WebExecutionProvider } from './create-web-session.js';
 export { detectWebGpu, type WebGpuProbe } from './detect-webgpu.js';
 export type { LoadProgress, WebModelFolder } from './fetch-model-folder.js';
+export { WebJanusModel, webJanusFamily } from './janus-web-family.js';
 export { loadWebModel, WEB_MODEL_FAMILIES } from './load-web-model.js';
 export {
   type ExecutionProviderChoice,

@@ -1,3 +1,4 @@
+import { webJanusFamily } from './janus-web-family.js';
 import {
   type LoadWebModelOptions,
   loadWebModelWith,
@@ -7,12 +8,12 @@ import {
 } from './web-logits-provider.js';
 
 /** The families {@link loadWebModel} recognises, in the order it asks them. */
-export const WEB_MODEL_FAMILIES: readonly WebModelFamily[] = [webSjdModelFamily];
+export const WEB_MODEL_FAMILIES: readonly WebModelFamily[] = [webSjdModelFamily, webJanusFamily];
 
 /**
  * Fetches a model folder of any family this package knows ({@link WEB_MODEL_FAMILIES}) from
  * the page's origin and opens it: the folder is recognised by its files (`manifest.json`:
- * `sjd-model`), then its family loads it. Throws `InvalidArgumentError` (a bad option),
+ * `sjd-model`; `config.json` with `model_type` `multi_modality`: `janus`), then its family loads it. Throws `InvalidArgumentError` (a bad option),
  * `ModelLoadError` naming the URL at fault (`unknown-family` when no family recognises the
  * folder), `ExecutionProviderError`.
  *

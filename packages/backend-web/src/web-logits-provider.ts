@@ -2,7 +2,9 @@ import type { CacheStrategy } from '@sjd/core';
 import { InvalidArgumentError, loadSamplingKernel } from '@sjd/core';
 import {
   checkDecoderGraph,
+  checkDtypeOption,
   checkLoadOptions,
+  type DtypeOption,
   ExecutionProviderError,
   type FamilyRecognition,
   ImageDecoder,
@@ -90,9 +92,10 @@ export interface LoadWebModelOptions {
   /**
    * Which weights to load where a folder offers several (transformers.js' names: `fp32`,
    * `fp16`, `q4`, `q4f16` …). Default: the folder's own choice. An `sjd-model` folder holds
-   * one float32 decoder, so only `fp32`.
+   * one float32 decoder, so only `fp32`; a Janus folder takes one for every sub-model or one
+   * per sub-model, `{ language_model: 'q4f16' }`.
    */
-  readonly dtype?: string;
+  readonly dtype?: DtypeOption;
   /**
    * Time forward passes over blocks of 1 … 128 tokens at load, so that {@link WebLogitsProvider.relativeCost}
    * (and with it SJD's automatic window) knows this device. Costs a second or two on wasm. Default false.
@@ -116,7 +119,7 @@ export interface WebLoadSettings {
   /** Whether the core's WebAssembly sampling kernel compiled. */
   readonly samplingKernel: 'wasm' | 'js';
   /** `undefined`: the folder's own choice. The family checks it and names the allowed values. */
-  readonly dtype: string | undefined;
+  readonly dtype: DtypeOption | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -262,13 +265,7 @@ export async function loadWebModelWith<M extends WebImageModel>(
     });
   }
   const cacheStrategy = checkLoadOptions(options);
-  if (options.dtype !== undefined && (typeof options.dtype !== 'string' || options.dtype === '')) {
-    throw new InvalidArgumentError({
-      field: 'dtype',
-      allowed: 'a dtype name such as fp32, fp16, q4, q4f16',
-      received: options.dtype,
-    });
-  }
+  const dtype = checkDtypeOption(options.dtype);
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   configureRuntime(options, isolated);
   const folder = openWebModelFolder(options.modelUrl, {
@@ -290,7 +287,7 @@ export async function loadWebModelWith<M extends WebImageModel>(
     allowSoftwareAdapter: options.allowSoftwareAdapter ?? false,
     crossOriginIsolated: isolated,
     samplingKernel: kernelLoaded ? 'wasm' : 'js',
-    dtype: options.dtype,
+    dtype,
     signal: options.signal,
   });
   if (!options.calibrate) return model;

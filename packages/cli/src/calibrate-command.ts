@@ -6,7 +6,7 @@ import { modelSearchPath, resolveModelDir } from './find-models.js';
 export interface CalibrateFlags {
   readonly model?: string;
   readonly executionProvider: ExecutionProvider;
-  readonly dtype?: string;
+  readonly dtype?: string | Readonly<Record<string, string>>;
   readonly out?: string;
 }
 

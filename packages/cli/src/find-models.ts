@@ -1,17 +1,65 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type ModelFolder, ModelLoadError, readModelFolder } from '@sjd/backend-node';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  isJanusFolder,
+  type ModelFolder,
+  ModelLoadError,
+  readModelFolder,
+} from '@sjd/backend-node';
 import { shippedModelDir } from '@sjd/shapes';
+
+/** What `sjd models` shows of a model folder of any family. */
+export interface ModelSummary {
+  /** `sjd-model` or `janus`. */
+  readonly family: string;
+  /** The manifest's name; a Janus folder's name is the folder's own. */
+  readonly name: string;
+  readonly gridWidth: number;
+  readonly gridHeight: number;
+  /** Image codes the model samples from. */
+  readonly vocabulary: number;
+  readonly layers: number;
+}
 
 /** A folder looked at as a model: read, or broken with the reason. */
 export type FoundModel =
-  | { readonly dir: string; readonly folder: ModelFolder; readonly shipped: boolean }
+  | {
+      readonly dir: string;
+      readonly summary: ModelSummary;
+      /** The sjd-model folder read; absent for another family. */
+      readonly folder?: ModelFolder;
+      readonly shipped: boolean;
+    }
   | { readonly dir: string; readonly problem: string };
 
+/** A Janus folder's sizes from its config.json and processor_config.json (no weights read). */
+async function janusSummary(dir: string): Promise<ModelSummary> {
+  const read = async (file: string) => JSON.parse(await readFile(join(dir, file), 'utf8'));
+  const config = await read('config.json');
+  const processor = await read('processor_config.json');
+  const side = Math.sqrt(processor?.num_image_tokens);
+  const vocabulary = config?.gen_head_config?.params?.image_token_size;
+  const layers = config?.language_config?.num_hidden_layers;
+  if (!Number.isInteger(side) || !Number.isInteger(vocabulary) || !Number.isInteger(layers)) {
+    throw new Error(
+      'a Janus folder needs processor_config.json num_image_tokens (a square), config.json gen_head_config.params.image_token_size and language_config.num_hidden_layers',
+    );
+  }
+  return {
+    family: 'janus',
+    name: basename(dir),
+    gridWidth: side,
+    gridHeight: side,
+    vocabulary,
+    layers,
+  };
+}
+
 /**
- * The shipped model, then every folder directly inside `searchPaths`. A folder with no
- * `manifest.json` at all is not a model and is left out; one whose manifest or files are
- * broken is returned with the problem, so that it is reported rather than skipped.
+ * The shipped model, then every folder directly inside `searchPaths`: `sjd-model` folders
+ * (a `manifest.json`) and Janus folders (a `config.json` with `model_type`
+ * `multi_modality`). A folder with neither is not a model and is left out; one whose files
+ * are broken is returned with the problem, so that it is reported rather than skipped.
  */
 export async function findModels(searchPaths: readonly string[]): Promise<FoundModel[]> {
   const candidates = [shippedModelDir];
@@ -22,8 +70,26 @@ export async function findModels(searchPaths: readonly string[]): Promise<FoundM
   const found: FoundModel[] = [];
   for (const dir of [...new Set(candidates)]) {
     try {
-      found.push({ dir, folder: await readModelFolder(dir), shipped: dir === shippedModelDir });
+      if (await isJanusFolder(dir)) {
+        found.push({ dir, summary: await janusSummary(dir), shipped: false });
+        continue;
+      }
+      const folder = await readModelFolder(dir);
+      const m = folder.manifest;
+      const summary: ModelSummary = {
+        family: 'sjd-model',
+        name: m.name,
+        gridWidth: m.image.gridWidth,
+        gridHeight: m.image.gridHeight,
+        vocabulary: m.vocabulary.size,
+        layers: m.decoder.numLayers,
+      };
+      found.push({ dir, summary, folder, shipped: dir === shippedModelDir });
     } catch (error) {
+      if (await isJanusFolder(dir)) {
+        found.push({ dir, problem: (error as Error).message });
+        continue;
+      }
       const hasManifest = await stat(join(dir, 'manifest.json')).catch(() => null);
       if (hasManifest) found.push({ dir, problem: (error as Error).message });
     }
@@ -49,9 +115,9 @@ export async function resolveModelDir(
   if (await stat(model).catch(() => null)) return model;
   if (model.includes('/') || model.includes('\\')) return model; // a path: let loading say what is missing
   const found = await findModels(searchPaths);
-  const match = found.find((f) => 'folder' in f && f.folder.manifest.name === model);
+  const match = found.find((f) => 'summary' in f && f.summary.name === model);
   if (match) return match.dir;
-  const names = found.flatMap((f) => ('folder' in f ? [f.folder.manifest.name] : []));
+  const names = found.flatMap((f) => ('summary' in f ? [f.summary.name] : []));
   throw new ModelLoadError({
     problem: 'missing-file',
     path: model,

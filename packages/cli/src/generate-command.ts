@@ -18,7 +18,7 @@ import { checkOutputPath, outputPath, summarizePaths } from './output-paths.js';
 export interface GenerateFlags {
   readonly model?: string;
   readonly executionProvider: ExecutionProvider;
-  readonly dtype?: string;
+  readonly dtype?: string | Readonly<Record<string, string>>;
   readonly method: DecodingMethod;
   readonly window: number | 'auto';
   readonly init: DraftInit;
@@ -103,7 +103,8 @@ export async function runGenerate(
       .trim()
       .toLowerCase()
       .replace(/\s+/g, ' ');
-    if (canonical.toLowerCase() !== typed) {
+    // Only a closed-vocabulary model (one that lists its words) rewrites captions.
+    if (model.promptVocabulary !== undefined && canonical.toLowerCase() !== typed) {
       process.stderr.write(
         `sjd: note: the model reads its captions in the order it was trained on; prompting with "${canonical}"\n`,
       );

@@ -1,7 +1,7 @@
 import { findModels } from './find-models.js';
 
 /**
- * `sjd models`: the shipped model, plus every model folder (a folder with a manifest.json)
+ * `sjd models`: the shipped model, plus every model folder (a manifest.json, or a Janus config.json)
  * directly inside the folders given with `--path` or `SJD_MODEL_PATH`. Broken folders are
  * listed on stderr with what is wrong (or in `--json` with a `problem`).
  */
@@ -9,15 +9,16 @@ export async function runModels(searchPaths: readonly string[], json: boolean): 
   const found = await findModels(searchPaths);
   if (json) {
     const rows = found.map((f) =>
-      'folder' in f
+      'summary' in f
         ? {
-            name: f.folder.manifest.name,
-            folder: f.folder.dir,
+            name: f.summary.name,
+            family: f.summary.family,
+            folder: f.dir,
             default: f.shipped,
-            gridWidth: f.folder.manifest.image.gridWidth,
-            gridHeight: f.folder.manifest.image.gridHeight,
-            vocabulary: f.folder.manifest.vocabulary.size,
-            layers: f.folder.manifest.decoder.numLayers,
+            gridWidth: f.summary.gridWidth,
+            gridHeight: f.summary.gridHeight,
+            vocabulary: f.summary.vocabulary,
+            layers: f.summary.layers,
           }
         : { folder: f.dir, problem: f.problem },
     );
@@ -29,9 +30,9 @@ export async function runModels(searchPaths: readonly string[], json: boolean): 
       process.stderr.write(`sjd: broken model folder ${f.dir}: ${f.problem}\n`);
       continue;
     }
-    const m = f.folder.manifest;
+    const m = f.summary;
     process.stdout.write(
-      `${m.name}\t${m.image.gridWidth}×${m.image.gridHeight} tokens\tvocab ${m.vocabulary.size}\t${m.decoder.numLayers} layers\t${f.shipped ? '(default) ' : ''}${f.folder.dir}\n`,
+      `${m.name}\t${m.gridWidth}×${m.gridHeight} tokens\tvocab ${m.vocabulary}\t${m.layers} layers\t${m.family}\t${f.shipped ? '(default) ' : ''}${f.dir}\n`,
     );
   }
 }

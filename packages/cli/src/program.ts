@@ -1,5 +1,11 @@
 import { DEFAULT_DECODING, DRAFT_INITS, EXECUTION_PROVIDERS, REDRAFTS } from '@sjd/backend-node';
-import { addServeOptions, type ServeFlags, serve, serveOptionsFrom } from '@sjd/grpc-server';
+import {
+  addServeOptions,
+  parseDtypeFlag,
+  type ServeFlags,
+  serve,
+  serveOptionsFrom,
+} from '@sjd/grpc-server';
 import { Command, Option } from 'commander';
 import { type CalibrateFlags, runCalibrate } from './calibrate-command.js';
 import { modelSearchPath, resolveModelDir } from './find-models.js';
@@ -153,8 +159,8 @@ function modelOption(): Option {
 function dtypeOption(): Option {
   return new Option(
     '--dtype <dtype>',
-    "which weights where the folder has several (fp32, fp16, q4, q4f16 …; default: the folder's choice; sjd-model folders: fp32)",
-  );
+    "which weights where the folder has several: one for all (fp32, fp16, q4, q4f16 …) or per sub-model (language_model=q4,gen_head=fp16); default: the folder's choice; sjd-model folders: fp32",
+  ).argParser(parseDtypeFlag);
 }
 
 /** `--execution-provider`, as generate and calibrate take it. */

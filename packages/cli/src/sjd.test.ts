@@ -114,7 +114,7 @@ describe('sjd generate', () => {
     const { code, stderr } = await run('generate', CAPTION, '--model', dir);
     expect(code).toBe(3);
     expect(stderr).toMatch(
-      /not a model folder: none of manifest\.json is there; this package loads: sjd-model/,
+      /not a model folder: none of manifest\.json, config\.json is there; this package loads: sjd-model/,
     );
   });
 });

@@ -9,7 +9,12 @@ export type { ImageModel } from './image-model.js';
 export { loadModelFolders } from './load-model-folders.js';
 export { RpcError, type RpcStatusName } from './rpc-error.js';
 export { type ServeOptions, serve } from './serve.js';
-export { addServeOptions, type ServeFlags, serveOptionsFrom } from './serve-command.js';
+export {
+  addServeOptions,
+  parseDtypeFlag,
+  type ServeFlags,
+  serveOptionsFrom,
+} from './serve-command.js';
 export {
   jsonLineLogger,
   type LifecycleLogRecord,

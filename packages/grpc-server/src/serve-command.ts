@@ -21,6 +21,7 @@ export interface ServeFlags {
   readonly maxConcurrentStreams: number;
   readonly maxDeadlineMs: number;
   readonly threads?: number;
+  readonly dtype?: string | Readonly<Record<string, string>>;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly tlsCa?: string;
@@ -36,6 +37,30 @@ function integer(value: string): number {
     throw new FlagError(`expected an integer, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/**
+ * Commander parser for `--dtype` (`sjd generate`, `sjd calibrate`, `sjd serve`): one dtype
+ * for every sub-model (`q4`), or `sub-model=dtype` pairs separated by commas
+ * (`language_model=q4,gen_head=fp16`). The library checks the names against what the
+ * folder's family has.
+ */
+export function parseDtypeFlag(value: string): string | Record<string, string> {
+  if (!value.includes('=')) {
+    if (value.trim() === '') throw new FlagError('expected a dtype such as fp32, q4');
+    return value.trim();
+  }
+  const perModel: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const [name, dtype, extra] = pair.split('=').map((part) => part.trim());
+    if (!name || !dtype || extra !== undefined) {
+      throw new FlagError(
+        `expected a dtype (q4) or sub-model=dtype pairs separated by commas (language_model=q4,gen_head=fp16), got ${JSON.stringify(value)}`,
+      );
+    }
+    perModel[name] = dtype;
+  }
+  return perModel;
 }
 
 /**
@@ -119,6 +144,11 @@ export function addServeOptions(
       d.maxDeadlineMs,
     )
     .option('--threads <n>', "onnxruntime threads (default: onnxruntime's choice)", integer)
+    .option(
+      '--dtype <dtype>',
+      "which weights where a folder has several: one for all (q4) or per sub-model (language_model=q4,gen_head=fp16); default: the folder's choice",
+      parseDtypeFlag,
+    )
     .option('--tls-cert <file>', 'serve TLS with this certificate chain (PEM); needs --tls-key')
     .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
     .option('--tls-ca <file>', 'require client certificates from this CA (PEM): mutual TLS')
@@ -153,7 +183,14 @@ export function serveOptionsFrom(
     maxConnectionAgeMs: flags.maxConnectionAgeMs,
     maxConcurrentStreams: flags.maxConcurrentStreams,
     maxDeadlineMs: flags.maxDeadlineMs,
-    ...(flags.threads === undefined ? {} : { loadOptions: { threads: flags.threads } }),
+    ...(flags.threads === undefined && flags.dtype === undefined
+      ? {}
+      : {
+          loadOptions: {
+            ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+            ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
+          },
+        }),
     ...(tls ? { tls } : {}),
     ...(authToken === undefined ? {} : { authToken }),
     insecure: flags.insecure,

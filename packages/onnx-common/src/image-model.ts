@@ -37,7 +37,8 @@ export interface ImageModel extends LogitsProvider {
    * The caption as the model wants it: surrounding space and trailing `.!?` dropped, runs
    * of spaces collapsed, and whatever canonical form the model was trained on (e.g. the
    * shapes models' reading order). Idempotent; words it does not know are left for
-   * {@link encodePrompt} to report.
+   * {@link encodePrompt} to report. An open-vocabulary model (Janus) only trims and
+   * collapses spaces: its tokenizer reads punctuation as the reference does.
    */
   prepareCaption(caption: string): string;
   /**

@@ -7,6 +7,7 @@
 
 export { type ForwardRequest, type LayoutCounts, runForward } from './batched-forward.js';
 export { checkDecoderGraph } from './check-decoder-graph.js';
+export { checkDtypeOption, type DtypeOption } from './check-dtype-option.js';
 export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.js';
 export { ExecutionProviderError } from './execution-provider-error.js';
 export { ForwardBatcher, type RunBatch } from './forward-batcher.js';

@@ -1,1 +1,2 @@
+export { janusNodeFamily, NodeJanusModel } from './janus-node-family.js';
 export { isJanusFolder, type JanusLoadOptions, loadJanusModel } from './load-janus-model.js';

@@ -19,6 +19,12 @@ export {
   resolveJanusDtypes,
 } from './janus-dtype.js';
 export {
+  JanusFamilyModel,
+  type JanusFolderInfo,
+  janusRecognition,
+  readJanusFolderInfo,
+} from './janus-family.js';
+export {
   checkJanusGraph,
   type JanusGraph,
   type JanusSessions,
