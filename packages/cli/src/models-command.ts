@@ -1,7 +1,7 @@
 import { findModels } from './find-models.js';
 
 /**
- * `sjd models`: the shipped model, plus every model folder (a folder with a manifest.json)
+ * `sjd models`: the shipped models, plus every model folder (a folder with a manifest.json)
  * directly inside the folders given with `--path` or `SJD_MODEL_PATH`. Broken folders are
  * listed on stderr with what is wrong (or in `--json` with a `problem`).
  */
@@ -13,7 +13,7 @@ export async function runModels(searchPaths: readonly string[], json: boolean): 
         ? {
             name: f.folder.manifest.name,
             folder: f.folder.dir,
-            default: f.shipped,
+            default: f.isDefault,
             gridWidth: f.folder.manifest.image.gridWidth,
             gridHeight: f.folder.manifest.image.gridHeight,
             vocabulary: f.folder.manifest.vocabulary.size,
@@ -31,7 +31,7 @@ export async function runModels(searchPaths: readonly string[], json: boolean): 
     }
     const m = f.folder.manifest;
     process.stdout.write(
-      `${m.name}\t${m.image.gridWidth}×${m.image.gridHeight} tokens\tvocab ${m.vocabulary.size}\t${m.decoder.numLayers} layers\t${f.shipped ? '(default) ' : ''}${f.folder.dir}\n`,
+      `${m.name}\t${m.image.gridWidth}×${m.image.gridHeight} tokens\tvocab ${m.vocabulary.size}\t${m.decoder.numLayers} layers\t${f.isDefault ? '(default) ' : ''}${f.folder.dir}\n`,
     );
   }
 }

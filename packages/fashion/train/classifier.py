@@ -6,6 +6,7 @@ Writes WORK/classifier.pt, WORK/classifier.json (test accuracy) and the ONNX exp
   input  images   float32 [b,32,32] greyscale in [0,1] (the padded 32x32 frame)
   output features float32 [b,64], logits float32 [b,10]
 """
+# python-path: ../../shapes/train  (the shared pipeline modules, put on sys.path below)
 import argparse
 import json
 import os

@@ -14,6 +14,7 @@ SWEEP_N images. Writes the report, metrics.json (for the manifest) and a sample 
 Usage: evaluate.py --ckpt last.pt --train DIR --heldout DIR --tok DIR --classifier DIR --out report.json
        [--n 1000] [--sweep-n 300] [--settings "t=1;t=1,p=0.9"] [--grid samples.png]
 """
+# python-path: ../../shapes/train  (the shared pipeline modules, put on sys.path below)
 import argparse
 import json
 import os

@@ -12,8 +12,8 @@
 # features give FID) -> evaluate.py (weights and sampling settings by FID, then FID / accuracy / diversity)
 # -> decoder.onnx + parity check (onnxruntime-node) -> manifest.json.
 #
-# Environment (full-run defaults in brackets): TRAIN_MINUTES [55], WORK [.work/full], MODEL_OUT [model],
-# EVAL_OUT [eval], EVAL_N [1000 generated images], SWEEP_N [300], PYTHON [/usr/bin/python3], SMOKE=1.
+# Environment (full-run defaults in brackets): TRAIN_MINUTES [50], WORK [.work/full], MODEL_OUT [model],
+# EVAL_OUT [eval], EVAL_N [1000 generated images], SWEEP_N [200], PYTHON [/usr/bin/python3], SMOKE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."  # packages/fashion
 PY=${PYTHON:-/usr/bin/python3}
@@ -31,9 +31,10 @@ else
   MODEL_OUT=${MODEL_OUT:-model}; EVAL_OUT=${EVAL_OUT:-eval}
   COUNT=(); HO_COUNT=()
   TOK_ARGS=(--codes 512 --fit-images 10000 --iters 20)
-  TRAIN_ARGS=(--minutes "${TRAIN_MINUTES:-55}" --d-model 160 --layers 4 --heads 4 --ffn 432 --batch 32 --lr 3e-3 --eval-n 16)
-  CLS_ARGS=(--epochs 3); EVAL_N=${EVAL_N:-1000}; SWEEP_N=${SWEEP_N:-300}
-  EVAL_SETTINGS=${EVAL_SETTINGS:-"t=1;t=1,p=0.9;t=0.9"}
+  TRAIN_ARGS=(--minutes "${TRAIN_MINUTES:-50}" --d-model 128 --layers 4 --heads 4 --ffn 352 --batch 16 --lr 2.5e-3
+              --eval-n 16 --threads "${TRAIN_THREADS:-1}")
+  CLS_ARGS=(--epochs 2); EVAL_N=${EVAL_N:-1000}; SWEEP_N=${SWEEP_N:-200}
+  EVAL_SETTINGS=${EVAL_SETTINGS:-"t=1;t=1,p=0.9"}
 fi
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 mkdir -p "$WORK" "$MODEL_OUT" "$EVAL_OUT"
