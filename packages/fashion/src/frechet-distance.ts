@@ -39,7 +39,11 @@ export function featureStats(features: readonly ArrayLike<number>[]): FeatureSta
 }
 
 const toMatrix = (s: FeatureStats) =>
-  new Matrix(Array.from({ length: s.dim }, (_, i) => Array.from(s.covariance.subarray(i * s.dim, (i + 1) * s.dim))));
+  new Matrix(
+    Array.from({ length: s.dim }, (_, i) =>
+      Array.from(s.covariance.subarray(i * s.dim, (i + 1) * s.dim)),
+    ),
+  );
 
 /** Eigen-decomposition square root of a symmetric positive semi-definite matrix. */
 function sqrtPsd(m: Matrix): Matrix {

@@ -1,4 +1,4 @@
-export { fashionDatasetDir, type FashionSplit, readFashionSplit } from './fashion-dataset.js';
+export { type FashionSplit, fashionDatasetDir, readFashionSplit } from './fashion-dataset.js';
 export { FashionJudge, fashionClassOf, type Judgement } from './fashion-judge.js';
 export {
   bootstrapFrechet,
