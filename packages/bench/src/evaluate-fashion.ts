@@ -33,7 +33,7 @@ import { wilsonInterval } from './quality-comparison.js';
 const options = new Command('eval:model:fashion')
   .option('--model <dir>', 'model folder (default: the shipped fashion-v1)')
   .option('--quick', '100 images, 10 000 train images for the floor: a smoke run')
-  .option('--n <count>', 'generated images (default 1000)', Number)
+  .option('--n <count>', 'generated images (default 500, as the pipeline measured)', Number)
   .option(
     '--out <dir>',
     'results folder',
@@ -43,7 +43,7 @@ const options = new Command('eval:model:fashion')
   .opts<{ model?: string; quick?: boolean; n?: number; out: string }>();
 
 const started = performance.now();
-const n = options.n ?? (options.quick ? 100 : 1000);
+const n = options.n ?? (options.quick ? 100 : 500);
 const model = await OnnxLogitsProvider.load({ modelDir: options.model ?? fashionModelDir });
 const { manifest } = model;
 const judge = await FashionJudge.open();

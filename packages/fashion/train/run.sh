@@ -13,7 +13,7 @@
 # -> decoder.onnx + parity check (onnxruntime-node) -> manifest.json.
 #
 # Environment (full-run defaults in brackets): TRAIN_MINUTES [50], WORK [.work/full], MODEL_OUT [model],
-# EVAL_OUT [eval], EVAL_N [1000 generated images], SWEEP_N [200], PYTHON [/usr/bin/python3], SMOKE=1.
+# EVAL_OUT [eval], EVAL_N [500 generated images], SWEEP_N [100], PYTHON [/usr/bin/python3], SMOKE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."  # packages/fashion
 PY=${PYTHON:-/usr/bin/python3}
@@ -33,7 +33,7 @@ else
   TOK_ARGS=(--codes 512 --fit-images 10000 --iters 20)
   TRAIN_ARGS=(--minutes "${TRAIN_MINUTES:-50}" --d-model 128 --layers 4 --heads 4 --ffn 352 --batch 16 --lr 2.5e-3
               --eval-n 16 --threads "${TRAIN_THREADS:-1}")
-  CLS_ARGS=(--epochs 2); EVAL_N=${EVAL_N:-1000}; SWEEP_N=${SWEEP_N:-200}
+  CLS_ARGS=(--epochs 2); EVAL_N=${EVAL_N:-500}; SWEEP_N=${SWEEP_N:-100}
   EVAL_SETTINGS=${EVAL_SETTINGS:-"t=1;t=1,p=0.9"}
 fi
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
