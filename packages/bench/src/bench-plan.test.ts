@@ -1,6 +1,6 @@
+import { fashionLabels } from '@sjd/fashion';
 import { describe, expect, it } from 'vitest';
 import { barChartSvg } from './bar-chart-svg.js';
-import { fashionLabels } from '@sjd/fashion';
 import { benchPrompts, configLabel, methodConfigs, seedFor } from './bench-plan.js';
 
 describe('the benchmark plan', () => {
