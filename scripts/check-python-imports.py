@@ -10,7 +10,9 @@ functions too), resolves each module with the interpreter the repository runs
 package in the dependency closure of scripts/debian-packages.txt
 (`apt-cache depends --recurse`, recommends and suggests excluded, as apt installs them here).
 
-Local modules (a sibling file or folder of the importing file), relative imports, the
+Local modules (a sibling file or folder of the importing file, or of a folder the file names
+in a `# python-path: RELATIVE/FOLDER` comment, as a file that puts that folder on sys.path
+does), relative imports, the
 standard library and stubs generated from the repository's own .proto files (whose own
 imports, protobuf and grpc, are checked in their place) are skipped.
 
@@ -75,7 +77,12 @@ def generated_stub_imports(module: str, stems: set[str]) -> list[str] | None:
 
 def is_local(module: str, path: Path) -> bool:
     first = module.split(".")[0]
-    return (path.parent / f"{first}.py").exists() or (path.parent / first).is_dir()
+    folders = [path.parent] + [
+        (path.parent / line.split(":", 1)[1].split()[0]).resolve()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# python-path:")
+    ]
+    return any((f / f"{first}.py").exists() or (f / first).is_dir() for f in folders)
 
 
 def module_origin(module: str) -> str | None:

@@ -30,7 +30,7 @@ started=$(date +%s)
 # onnxruntime-node's postinstall would download CUDA libraries (and fail offline): skip it,
 # the CPU provider ships in the package.
 ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --prefer-offline \
-  "$(tarball core)" "$(tarball onnx-common)" "$(tarball shapes)" "$(tarball backend-node)" \
+  "$(tarball core)" "$(tarball onnx-common)" "$(tarball shapes)" "$(tarball fashion)" "$(tarball backend-node)" \
   "$(tarball grpc-server)" "$(tarball client)" "$(tarball cli)"
 echo "pack-smoke: npm install took $(($(date +%s) - started)) s"
 

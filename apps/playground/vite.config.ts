@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { exampleCaptions } from './vite/example-captions.js';
@@ -8,11 +10,15 @@ import { staticFilesPlugin } from './vite/static-files-plugin.js';
 
 /**
  * The playground is plain TypeScript and DOM. The model (`SJD_MODEL_DIR`, else the shipped
- * `packages/shapes/model`) is served under `model/` and onnxruntime-web's runtime under
+ * model `SJD_MODEL` names: `shapes-v2`, the default, or `fashion-v1`) is served under `model/`
+ * and onnxruntime-web's runtime under
  * `ort/`, both from the app's own origin; relative `base` so `dist/` works from any path.
  */
 export default defineConfig(() => {
   const dir = modelDir();
+  const modelName = (
+    JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { name?: string }
+  ).name;
   const appRoot = fileURLToPath(new URL('.', import.meta.url));
   return {
     base: './',
@@ -21,7 +27,7 @@ export default defineConfig(() => {
       conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
     },
     define: {
-      __SJD_EXAMPLE_CAPTIONS__: JSON.stringify(exampleCaptions()),
+      __SJD_EXAMPLE_CAPTIONS__: JSON.stringify(exampleCaptions(12, modelName)),
     },
     optimizeDeps: { exclude: ['onnxruntime-web'] },
     build: { target: 'es2022', chunkSizeWarningLimit: 1024 },

@@ -63,5 +63,7 @@ describe('modelFiles', () => {
   it('takes SJD_MODEL_DIR over the shipped model', () => {
     expect(modelDir({ SJD_MODEL_DIR: '/some/model' })).toBe('/some/model');
     expect(modelDir({})).toMatch(/packages\/shapes\/model$/);
+    expect(modelDir({ SJD_MODEL: 'fashion-v1' })).toMatch(/packages\/fashion\/model$/);
+    expect(() => modelDir({ SJD_MODEL: 'shapes-v9' })).toThrow(/known: shapes-v2, fashion-v1/);
   });
 });

@@ -1,11 +1,29 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fashionModelDir } from '@sjd/fashion';
 import { shippedModelDir } from '@sjd/shapes';
 import type { StaticFile } from './static-files-plugin.js';
 
-/** The model folder the app ships: `SJD_MODEL_DIR`, else the shipped model `packages/shapes/model`. */
+/** The shipped models by name; `SJD_MODEL` picks one (default `shapes-v2`). */
+export const shippedModels: Readonly<Record<string, string>> = {
+  'shapes-v2': shippedModelDir,
+  'fashion-v1': fashionModelDir,
+};
+
+/**
+ * The model folder the app ships: `SJD_MODEL_DIR`, else the shipped model `SJD_MODEL` names
+ * (`shapes-v2`, the default, or `fashion-v1`). An unknown name throws, listing the known ones.
+ */
 export function modelDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env['SJD_MODEL_DIR'] ?? shippedModelDir);
+  if (env['SJD_MODEL_DIR']) return resolve(env['SJD_MODEL_DIR']);
+  const name = env['SJD_MODEL'] ?? 'shapes-v2';
+  const dir = shippedModels[name];
+  if (!dir) {
+    throw new Error(
+      `SJD_MODEL=${name}: not a shipped model (known: ${Object.keys(shippedModels).join(', ')}); or set SJD_MODEL_DIR to a model folder`,
+    );
+  }
+  return resolve(dir);
 }
 
 /** The JSON files of a Janus folder that transformers.js (and the Janus family) read. */

@@ -1,3 +1,4 @@
+import { fashionLabels } from '@sjd/fashion';
 import { describe, expect, it } from 'vitest';
 import { barChartSvg } from './bar-chart-svg.js';
 import { benchPrompts, configLabel, methodConfigs, seedFor } from './bench-plan.js';
@@ -29,6 +30,15 @@ describe('the benchmark plan', () => {
     expect(captions.length).toBeGreaterThan(3);
     expect(seeds.length).toBeGreaterThan(1);
   });
+  it('runs fashion on its ten class prompts, every class equally often, with overridable counts', () => {
+    const { captions, seeds } = benchPrompts(false, 'fashion');
+    expect(captions.length).toBe(30);
+    expect(seeds.length).toBe(8);
+    for (const label of fashionLabels) expect(captions.filter((c) => c === label).length).toBe(3);
+    const short = benchPrompts(false, 'fashion', { rounds: 20, seeds: 4 });
+    expect([short.captions.length, short.seeds.length]).toEqual([20, 4]);
+  });
+
   it('draws a bar per series and group, escaping labels', () => {
     const svg = barChartSvg({
       title: 'a < b',

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DecodingMethod, DraftInit, Redraft } from '@sjd/backend-node';
-import { heldOutCaptions } from '@sjd/shapes';
+import { fashionLabels, fashionModelDir } from '@sjd/fashion';
+import { heldOutCaptions, shippedModelDir } from '@sjd/shapes';
 
 /** One decoding configuration the benchmark measures. */
 export interface MethodConfig {
@@ -52,12 +55,45 @@ export function methodConfigs(quick: boolean): MethodConfig[] {
   return configs;
 }
 
-/** The fixed prompt set: the first held-out captions (mixing 1, 2 and 3 shapes) × seeds. */
-export function benchPrompts(quick: boolean): { captions: string[]; seeds: number[] } {
-  return {
-    captions: heldOutCaptions().slice(0, quick ? 6 : 32),
-    seeds: quick ? [1, 2] : [1, 2, 3, 4, 5, 6, 7, 8],
+/**
+ * The fixed prompt set. shapes: the first held-out captions (mixing 1, 2 and 3 shapes) ×
+ * seeds. fashion: the ten class prompts, `passes` times over (each pass a round per class),
+ * × seeds. `rounds` and `seeds` override the counts (a shorter run on a busy machine).
+ */
+export function benchPrompts(
+  quick: boolean,
+  model: 'shapes' | 'fashion' = 'shapes',
+  override: { rounds?: number; seeds?: number } = {},
+): { captions: string[]; seeds: number[] } {
+  const rounds = override.rounds ?? (model === 'fashion' ? (quick ? 10 : 30) : quick ? 6 : 32);
+  const seedCount = override.seeds ?? (quick ? 2 : 8);
+  const pool =
+    model === 'fashion'
+      ? Array.from({ length: rounds }, (_, i) => fashionLabels[i % fashionLabels.length]!)
+      : heldOutCaptions().slice(0, rounds);
+  return { captions: [...pool], seeds: Array.from({ length: seedCount }, (_, i) => i + 1) };
+}
+
+/** A benchmarked model: its folder, its manifest name, and which prompt set and judge it takes. */
+export interface BenchModel {
+  readonly dir: string;
+  readonly name: string;
+  readonly kind: 'shapes' | 'fashion';
+}
+
+/**
+ * `--model`: a shipped model's name (`shapes-v2`, `fashion-v1`) or a folder; undefined is
+ * the default shipped model (shapes-v2). The kind follows the manifest's name.
+ */
+export function resolveBenchModel(model: string | undefined): BenchModel {
+  const shipped: Record<string, string> = {
+    'shapes-v2': shippedModelDir,
+    'fashion-v1': fashionModelDir,
   };
+  const dir = model === undefined ? shippedModelDir : (shipped[model] ?? model);
+  const name = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { name: string })
+    .name;
+  return { dir, name, kind: name.startsWith('fashion-') ? 'fashion' : 'shapes' };
 }
 
 /**

@@ -4,8 +4,9 @@
  * so that its peak RSS and timings are its own.
  */
 import { type DecodingMethod, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { diversity, evaluateImage, shippedModelDir } from '@sjd/shapes';
+import { shippedModelDir } from '@sjd/shapes';
 import { type MethodConfig, seedFor } from './bench-plan.js';
+import { openImageJudge, pairwiseDiversity } from './image-judge.js';
 import type { RoundMeasurement } from './round-measurement.js';
 
 /** A loaded, warmed-up method that measures one round per call. */
@@ -27,6 +28,7 @@ export async function openMethodRunner(
     modelDir: modelDir ?? shippedModelDir,
     calibrate: config.window === 'auto',
   });
+  const judge = await openImageJudge(model.manifest);
   const sampling = {
     ...model.manifest.sampling,
     ...(config.cfgScale === undefined ? {} : { cfgScale: config.cfgScale }),
@@ -53,6 +55,7 @@ export async function openMethodRunner(
       const prompt = encodePrompt(model.manifest, caption);
       const images: Uint8Array[] = [];
       const holds: boolean[] = [];
+      const features: number[][] = [];
       const verifiedByPosition: number[] = [];
       const acceptedByPosition: number[] = [];
       let steps = 0;
@@ -82,7 +85,9 @@ export async function openMethodRunner(
         });
         const rgb = await model.decodeImage(result.images[0]!.codes);
         images.push(rgb);
-        holds.push(evaluateImage(rgb, caption).holds);
+        const verdict = await judge.judge(rgb, caption);
+        holds.push(verdict.holds);
+        if (verdict.features) features.push(verdict.features);
       }
       return {
         images: seeds.length,
@@ -92,11 +97,15 @@ export async function openMethodRunner(
         providerMs,
         acceptedDrafts,
         holds,
-        diversity: images.length > 1 ? diversity(images) : null,
+        diversity: images.length > 1 ? pairwiseDiversity(images) : null,
+        ...(features.length > 0 ? { features } : {}),
         verifiedByPosition,
         acceptedByPosition,
       };
     },
-    release: () => model.release(),
+    release: async () => {
+      await judge.release();
+      await model.release();
+    },
   };
 }

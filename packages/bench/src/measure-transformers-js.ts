@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { encodePrompt, imageCodes, OnnxLogitsProvider } from '@sjd/backend-node';
-import { diversity, evaluateImage, shippedModelDir } from '@sjd/shapes';
+import { shippedModelDir } from '@sjd/shapes';
+import { openImageJudge, pairwiseDiversity } from './image-judge.js';
 import type { MethodRunner } from './measure-method.js';
 
 export async function openTransformersJsRunner(
@@ -18,6 +19,7 @@ export async function openTransformersJsRunner(
 ): Promise<MethodRunner> {
   const ours = await OnnxLogitsProvider.load({ modelDir: modelDir ?? shippedModelDir });
   const m = ours.manifest;
+  const judge = await openImageJudge(m);
   // transformers.js reads a Hugging Face folder: config.json + onnx/model.onnx.
   const root = join(tmpdir(), `sjd-transformers-js-${process.pid}`);
   mkdirSync(join(root, 'shapes', 'onnx'), { recursive: true });
@@ -78,6 +80,7 @@ export async function openTransformersJsRunner(
       const prompt = encodePrompt(m, caption).conditional;
       const images: Uint8Array[] = [];
       const holds: boolean[] = [];
+      const features: number[][] = [];
       let decodeMs = 0;
       // transformers.js draws from its own unseeded sampler: the seeds only count images.
       for (const _seed of seeds) {
@@ -86,7 +89,9 @@ export async function openTransformersJsRunner(
         decodeMs += performance.now() - started;
         const rgb = await ours.decodeImage(imageCodes(ours.layout, tokens));
         images.push(rgb);
-        holds.push(evaluateImage(rgb, caption).holds);
+        const verdict = await judge.judge(rgb, caption);
+        holds.push(verdict.holds);
+        if (verdict.features) features.push(verdict.features);
       }
       return {
         images: seeds.length,
@@ -96,11 +101,15 @@ export async function openTransformersJsRunner(
         providerMs: decodeMs,
         acceptedDrafts: 0,
         holds,
-        diversity: images.length > 1 ? diversity(images) : null,
+        diversity: images.length > 1 ? pairwiseDiversity(images) : null,
+        ...(features.length > 0 ? { features } : {}),
         verifiedByPosition: [],
         acceptedByPosition: [],
       };
     },
-    release: () => ours.release(),
+    release: async () => {
+      await judge.release();
+      await ours.release();
+    },
   };
 }

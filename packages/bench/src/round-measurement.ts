@@ -17,6 +17,8 @@ export interface RoundMeasurement {
   readonly holds: boolean[];
   /** Diversity of the caption's images across seeds (null with one seed). */
   readonly diversity: number | null;
+  /** Per image, seed by seed: the judge's features, where FID is measured (fashion). */
+  readonly features?: number[][];
   /** Per window position: drafts verified and accepted. */
   readonly verifiedByPosition: number[];
   readonly acceptedByPosition: number[];
@@ -35,6 +37,8 @@ export interface MethodMeasurement {
   readonly holds: boolean[];
   /** Per caption: the diversity of its images across seeds. */
   readonly diversityByCaption: number[];
+  /** Per image, in order: the judge's features (empty where FID is not measured). */
+  readonly features: number[][];
   readonly acceptanceByPosition: (number | null)[];
   readonly meanAcceptedDrafts: number;
   /** Milliseconds per image in each round, in round order. */
@@ -69,6 +73,7 @@ export function combineRounds(
     diversity: diversities.length ? diversities.reduce((a, b) => a + b, 0) / diversities.length : 0,
     holds,
     diversityByCaption: diversities,
+    features: rounds.flatMap((r) => r.features ?? []),
     acceptanceByPosition,
     meanAcceptedDrafts: sum((r) => r.acceptedDrafts) / Math.max(1, steps),
     msPerImageByRound: rounds.map((r) => r.decodeMs / r.images),

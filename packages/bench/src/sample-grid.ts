@@ -3,14 +3,18 @@
  * shipped model with vanilla AR and with SJD (the library's default decoding) under the
  * same seeds, at the model's recommended sampling settings. Each image is framed green when
  * the evaluator finds its caption holds, red when not. Writes a PNG and a Markdown caption
- * list (with the adherence it shows) next to it.
+ * list (with the adherence it shows) next to it. `--model fashion-v1`: the ten class prompts,
+ * judged by the shipped classifier, into docs/images/sample-grid-fashion-v1.png.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { evaluateImage, heldOutCaptions, IMAGE_SIZE, shippedModelDir } from '@sjd/shapes';
+import { fashionLabels } from '@sjd/fashion';
+import { heldOutCaptions } from '@sjd/shapes';
 import { Command, InvalidArgumentError } from 'commander';
+import { resolveBenchModel } from './bench-plan.js';
+import { openImageJudge } from './image-judge.js';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -21,14 +25,25 @@ const positiveInt = (value: string) => {
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const options = new Command('grid')
   .description('generate the README sample grid (vanilla AR | SJD, same seeds)')
-  .option('--captions <n>', 'held-out captions, one row each', positiveInt, 8)
+  .option('--captions <n>', 'held-out captions (fashion: class prompts), one row each', positiveInt)
   .option('--seeds <n>', 'seeds per caption and method', positiveInt, 4)
-  .option('--model <dir>', 'model folder (default: the shipped model)')
-  .option('--out <file>', 'PNG to write', join(root, 'docs/images/sample-grid.png'))
+  .option('--model <name|dir>', 'shapes-v2 (default), fashion-v1 or a model folder')
+  .option('--out <file>', 'PNG to write (default: docs/images/sample-grid[-<model>].png)')
   .parse()
-  .opts<{ captions: number; seeds: number; model?: string; out: string }>();
+  .opts<{ captions?: number; seeds: number; model?: string; out?: string }>();
 
-const SCALE = 2;
+const benchModel = resolveBenchModel(options.model);
+const fashion = benchModel.kind === 'fashion';
+const out =
+  options.out ??
+  join(
+    root,
+    `docs/images/sample-grid${benchModel.name === 'shapes-v2' ? '' : `-${benchModel.name}`}.png`,
+  );
+const model = await OnnxLogitsProvider.load({ modelDir: benchModel.dir });
+const judge = await openImageJudge(model.manifest);
+const IMAGE_SIZE = model.manifest.image.pixelWidth;
+const SCALE = fashion ? 4 : 2;
 const FRAME = 3;
 const GAP = 4;
 const GROUP_GAP = 24;
@@ -38,7 +53,10 @@ const methods = [
   { label: 'SJD (default)', decoding: { method: 'sjd' as const } },
 ];
 const width = methods.length * options.seeds * (cell + GAP) + (methods.length - 1) * GROUP_GAP;
-const height = options.captions * (cell + GAP);
+const captions = fashion
+  ? fashionLabels.slice(0, options.captions ?? 10)
+  : heldOutCaptions().slice(0, options.captions ?? 8);
+const height = captions.length * (cell + GAP);
 const canvas = new Uint8Array(width * height * 3).fill(255);
 
 function paste(rgb: Uint8Array, x0: number, y0: number, holds: boolean): void {
@@ -58,8 +76,6 @@ function paste(rgb: Uint8Array, x0: number, y0: number, holds: boolean): void {
   }
 }
 
-const model = await OnnxLogitsProvider.load({ modelDir: options.model ?? shippedModelDir });
-const captions = heldOutCaptions().slice(0, options.captions);
 const held = methods.map(() => 0);
 const steps = methods.map(() => 0);
 for (const [row, caption] of captions.entries()) {
@@ -75,7 +91,7 @@ for (const [row, caption] of captions.entries()) {
         decoding: method.decoding,
       });
       const rgb = await model.decodeImage(result.images[0]!.codes);
-      const holds = evaluateImage(rgb, caption).holds;
+      const holds = (await judge.judge(rgb, caption)).holds;
       held[m]! += holds ? 1 : 0;
       steps[m]! += result.statistics.steps;
       const x = m * (options.seeds * (cell + GAP) + GROUP_GAP) + s * (cell + GAP);
@@ -84,25 +100,26 @@ for (const [row, caption] of captions.entries()) {
   }
   process.stderr.write(`grid: row ${row + 1}/${captions.length}\n`);
 }
+await judge.release();
 await model.release();
 
 const n = captions.length * options.seeds;
 const summary = methods
   .map(
     (m, i) =>
-      `${m.label}: ${held[i]}/${n} images hold their caption, ${(steps[i]! / n).toFixed(1)} forward passes per image`,
+      `${m.label}: ${held[i]}/${n} images ${fashion ? 'show the asked class' : 'hold their caption'}, ${(steps[i]! / n).toFixed(1)} forward passes per image`,
   )
   .join('; ');
 const markdown = [
   `Left ${options.seeds} columns: vanilla AR; right ${options.seeds}: SJD (the library's default decoding), seeds 1–${options.seeds}, ` +
-    `the model's recommended sampling. Green frame: the evaluator finds the caption holds; red: it does not. ${summary}.`,
+    `the model's recommended sampling (${benchModel.name}). Green frame: ${fashion ? 'the shipped classifier finds the asked class' : 'the evaluator finds the caption holds'}; red: it does not. ${summary}.`,
   '',
   ...captions.map((c, i) => `${i + 1}. ${c}`),
   '',
   `Made by \`pnpm grid\` (packages/bench/src/sample-grid.ts).`,
 ].join('\n');
-mkdirSync(dirname(options.out), { recursive: true });
-writeFileSync(options.out, encodePng(canvas, width, height));
-writeFileSync(options.out.replace(/\.png$/, '.md'), `${markdown}\n`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, encodePng(canvas, width, height));
+writeFileSync(out.replace(/\.png$/, '.md'), `${markdown}\n`);
 console.log(markdown);
-console.log(`wrote ${options.out}`);
+console.log(`wrote ${out}`);

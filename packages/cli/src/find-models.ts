@@ -6,6 +6,7 @@ import {
   ModelLoadError,
   readModelFolder,
 } from '@sjd/backend-node';
+import { fashionModelDir } from '@sjd/fashion';
 import { shippedModelDir } from '@sjd/shapes';
 
 /** What `sjd models` shows of a model folder of any family. */
@@ -28,9 +29,15 @@ export type FoundModel =
       readonly summary: ModelSummary;
       /** The sjd-model folder read; absent for another family. */
       readonly folder?: ModelFolder;
+      /** One of the models this repository ships. */
       readonly shipped: boolean;
+      /** The one used when no model is named. */
+      readonly isDefault: boolean;
     }
   | { readonly dir: string; readonly problem: string };
+
+/** The shipped models, the default (`shapes-v2`) first, then `fashion-v1`. */
+export const shippedModelDirs: readonly string[] = [shippedModelDir, fashionModelDir];
 
 /** A Janus folder's sizes from its config.json and processor_config.json (no weights read). */
 async function janusSummary(dir: string): Promise<ModelSummary> {
@@ -56,13 +63,13 @@ async function janusSummary(dir: string): Promise<ModelSummary> {
 }
 
 /**
- * The shipped model, then every folder directly inside `searchPaths`: `sjd-model` folders
+ * The shipped models, then every folder directly inside `searchPaths`: `sjd-model` folders
  * (a `manifest.json`) and Janus folders (a `config.json` with `model_type`
  * `multi_modality`). A folder with neither is not a model and is left out; one whose files
  * are broken is returned with the problem, so that it is reported rather than skipped.
  */
 export async function findModels(searchPaths: readonly string[]): Promise<FoundModel[]> {
-  const candidates = [shippedModelDir];
+  const candidates = [...shippedModelDirs];
   for (const root of searchPaths) {
     const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) if (entry.isDirectory()) candidates.push(join(root, entry.name));
@@ -71,7 +78,12 @@ export async function findModels(searchPaths: readonly string[]): Promise<FoundM
   for (const dir of [...new Set(candidates)]) {
     try {
       if (await isJanusFolder(dir)) {
-        found.push({ dir, summary: await janusSummary(dir), shipped: false });
+        found.push({
+          dir,
+          summary: await janusSummary(dir),
+          shipped: false,
+          isDefault: false,
+        });
         continue;
       }
       const folder = await readModelFolder(dir);
@@ -84,7 +96,13 @@ export async function findModels(searchPaths: readonly string[]): Promise<FoundM
         vocabulary: m.vocabulary.size,
         layers: m.decoder.numLayers,
       };
-      found.push({ dir, summary, folder, shipped: dir === shippedModelDir });
+      found.push({
+        dir,
+        summary,
+        folder,
+        shipped: shippedModelDirs.includes(dir),
+        isDefault: dir === shippedModelDir,
+      });
     } catch (error) {
       if (await isJanusFolder(dir)) {
         found.push({ dir, problem: (error as Error).message });
@@ -104,8 +122,8 @@ export function modelSearchPath(value = process.env['SJD_MODEL_PATH'] ?? ''): st
 
 /**
  * `--model`: a folder path if one exists there, otherwise the name of a model that
- * `sjd models` lists (e.g. `shapes-v2`). Undefined means the shipped model: the CLI's
- * default, not the library's (which has none).
+ * `sjd models` lists (e.g. `shapes-v2`, `fashion-v1`). Undefined means the default model:
+ * the CLI's default, not the library's (which has none).
  */
 export async function resolveModelDir(
   model: string | undefined,

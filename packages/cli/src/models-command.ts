@@ -1,7 +1,7 @@
 import { findModels } from './find-models.js';
 
 /**
- * `sjd models`: the shipped model, plus every model folder (a manifest.json, or a Janus config.json)
+ * `sjd models`: the shipped models, plus every model folder (a manifest.json, or a Janus config.json)
  * directly inside the folders given with `--path` or `SJD_MODEL_PATH`. Broken folders are
  * listed on stderr with what is wrong (or in `--json` with a `problem`).
  */
@@ -14,7 +14,7 @@ export async function runModels(searchPaths: readonly string[], json: boolean): 
             name: f.summary.name,
             family: f.summary.family,
             folder: f.dir,
-            default: f.shipped,
+            default: f.isDefault,
             gridWidth: f.summary.gridWidth,
             gridHeight: f.summary.gridHeight,
             vocabulary: f.summary.vocabulary,
@@ -32,7 +32,7 @@ export async function runModels(searchPaths: readonly string[], json: boolean): 
     }
     const m = f.summary;
     process.stdout.write(
-      `${m.name}\t${m.gridWidth}×${m.gridHeight} tokens\tvocab ${m.vocabulary}\t${m.layers} layers\t${m.family}\t${f.shipped ? '(default) ' : ''}${f.dir}\n`,
+      `${m.name}\t${m.gridWidth}×${m.gridHeight} tokens\tvocab ${m.vocabulary}\t${m.layers} layers\t${m.family}\t${f.isDefault ? '(default) ' : ''}${f.dir}\n`,
     );
   }
 }

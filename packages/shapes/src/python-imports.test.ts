@@ -77,6 +77,18 @@ describe.skipIf(!existsSync(python))('check-python-imports.py', { timeout: 120_0
     expect(status).toBe(0);
   });
 
+  it('takes the modules of a folder named in a "# python-path:" comment as local (fashion imports the shapes pipeline)', () => {
+    const root = repoWith('python-path', {
+      'a/train.py': '# python-path: ../shared  (put on sys.path)\nimport shared_helper\n',
+      'b/train.py': 'import shared_helper\n',
+      'shared/shared_helper.py': 'import os\n',
+    });
+    const { status, output } = check(['--root', root]);
+    expect(status).toBe(1);
+    expect(output).toContain("b/train.py:1: module 'shared_helper' is not installed");
+    expect(output).not.toContain('a/train.py');
+  });
+
   it('flags a module that is not installed at all, at any nesting depth', () => {
     const root = repoWith('absent', {
       'tool.py': 'def main():\n    if True:\n        import sjd_no_such_module_anywhere\n',

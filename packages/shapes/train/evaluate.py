@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampling  # noqa: E402
 from data import load_dataset  # noqa: E402
 from export import load_model  # noqa: E402
+from tokenizer import read_tokenizer  # noqa: E402
 from train import heldout_loss  # noqa: E402
 
 
@@ -30,11 +31,11 @@ def parse_settings(text):
     return out
 
 
-def run(model, lay, cb, caps, texts, s, seed, folder, evaluator):
+def run(model, lay, tok, caps, texts, s, seed, folder, evaluator):
     t0 = time.time()
     codes = sampling.generate(model, caps, lay, cfg_scale=s["cfgScale"], temperature=s["temperature"],
                               top_k=s["topK"], top_p=s["topP"], seed=seed)
-    imgs = sampling.codes_to_u8(codes, cb)
+    imgs = sampling.codes_to_u8(codes, tok)
     res = sampling.evaluate_with_cli(imgs, texts, folder, evaluator)
     return res, imgs, time.time() - t0
 
@@ -59,10 +60,10 @@ def main():
     models = {w: load_model(a.ckpt, w) for w in a.which.split(",")}
     ck = next(iter(models.values()))[1]
     lay = ck["layout"]
-    cb = np.load(os.path.join(a.tok, "codebook.npy"))
+    tok = read_tokenizer(a.tok)
     weight_losses = {}
     if len(models) > 1:  # pick the weights by teacher-forced held-out loss (cheap), not by sampling
-        ho_codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16).reshape(-1, 256)
+        ho_codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16).reshape(-1, tok["grid"] ** 2)
         _, _, ho_caps, _ = load_dataset(a.heldout, with_images=False)
         for w, (m_, _) in models.items():
             weight_losses[w] = heldout_loss(m_, ho_codes, ho_caps, lay, n=len(ho_codes))
@@ -78,7 +79,7 @@ def main():
     if a.sweep_n and len(combos) > 1:
         m = min(a.sweep_n, len(texts))
         for i, (w, s) in enumerate(combos):
-            res, _, sec = run(models[w][0], lay, cb, caps[:m], texts[:m], s, a.seed,
+            res, _, sec = run(models[w][0], lay, tok, caps[:m], texts[:m], s, a.seed,
                               os.path.join(work, f"sweep-{i}"), a.evaluator)
             entry = {"weights": w, "settings": s, "n": m, "seconds": sec, "adherence": res and res["adherence"],
                      "perAttribute": res and res["perAttribute"]}
@@ -93,7 +94,7 @@ def main():
         combos = [(top["weights"], top["settings"])]
     results = []
     for i, (w, s) in enumerate(combos):
-        res, imgs, sec = run(models[w][0], lay, cb, caps, texts, s, a.seed, os.path.join(work, f"eval-{i}"),
+        res, imgs, sec = run(models[w][0], lay, tok, caps, texts, s, a.seed, os.path.join(work, f"eval-{i}"),
                              a.evaluator)
         entry = {"weights": w, "settings": s, "n": len(texts), "seconds": sec, "adherence": res and res["adherence"],
                  "perAttribute": res and res["perAttribute"]}
@@ -110,7 +111,7 @@ def main():
         m = min(a.div_captions, len(texts))
         rep_caps = np.repeat(caps[:m], a.div_seeds, axis=0)
         rep_txt = [t for t in texts[:m] for _ in range(a.div_seeds)]
-        res, _, sec = run(model, lay, cb, rep_caps, rep_txt, best["settings"], a.seed + 1,
+        res, _, sec = run(model, lay, tok, rep_caps, rep_txt, best["settings"], a.seed + 1,
                           os.path.join(work, "eval-diversity"), a.evaluator)
         report["diversity"] = {"captions": m, "seedsPerCaption": a.div_seeds,
                                "diversity": res and res.get("diversity"),

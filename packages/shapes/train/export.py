@@ -77,15 +77,16 @@ def ref_logits(model, ids, pos):
 
 
 @torch.no_grad()
-def make_cases(model, prompt_rows, seed=0):
+def make_cases(model, prompt_rows, img0, seed=0):
     """Parity cases. Each case runs on ORT; 'past' is 'empty' or 'prev' (presents of the
-    previous case); 'checks' compare logits at [row, t] with the clean PyTorch reference."""
+    previous case); 'checks' compare logits at [row, t] with the clean PyTorch reference.
+    img0: the first image-token id. Rows are at least 50 and 46 tokens long whatever the prompt."""
     g = np.random.default_rng(seed)
     cfg = model.cfg
     V = cfg.vocab_size
-    img0 = V - 512 if V > 512 else 4
-    rowA = list(prompt_rows[0]) + [int(x) for x in g.integers(img0, V, 20)]  # 30 + 20 tokens
-    rowB = list(prompt_rows[1]) + [int(x) for x in g.integers(img0, V, 16)]
+    nA, nB = max(20, 50 - len(prompt_rows[0])), max(16, 46 - len(prompt_rows[1]))
+    rowA = list(prompt_rows[0]) + [int(x) for x in g.integers(img0, V, nA)]  # shapes: 30 + 20 tokens
+    rowB = list(prompt_rows[1]) + [int(x) for x in g.integers(img0, V, nB)]
     cases = []
 
     def check(row_tokens, row_pos, case_rows):
@@ -154,16 +155,20 @@ def main():
     lay = ck["layout"]
     cond, unc = build_prompts(caps[:2], lay)
     export(model, a.out)
-    cases = make_cases(model, [cond[0].tolist(), unc[1].tolist()])
+    cases = make_cases(model, [cond[0].tolist(), unc[1].tolist()], lay["image_start"])
     ins, outs = io_names(model.cfg.n_layers)
     meta = {"numLayers": model.cfg.n_layers, "numKeyValueHeads": model.cfg.n_heads,
             "headDim": model.cfg.head_dim, "vocab": model.cfg.vocab_size, "inputs": ins, "outputs": outs}
     doc = {"meta": meta, "cases": cases}
     if a.tok:
-        from tokenizer import decode
-        cb = np.load(os.path.join(a.tok, "codebook.npy"))
-        codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16).reshape(-1, 256)[:2]
-        doc["vq"] = {"codes": codes.astype(int).tolist(), "pixels": decode(codes, cb).reshape(-1).tolist()}
+        from tokenizer import decode, read_tokenizer
+        tok = read_tokenizer(a.tok)
+        codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16)
+        codes = codes.reshape(-1, tok["grid"] ** 2)[:2]
+        px = decode(codes, tok["codebook"], tok["patch"])
+        if px.shape[-1] == 1:  # the exported decoder repeats greyscale on R, G and B
+            px = np.repeat(px, 3, axis=-1)
+        doc["vq"] = {"codes": codes.astype(int).tolist(), "dims": list(px.shape), "pixels": px.reshape(-1).tolist()}
     with open(a.cases, "w") as f:
         json.dump(doc, f)
     print(json.dumps({"weights": which, "onnx": a.out, "bytes": os.path.getsize(a.out), "cases": len(cases)}))

@@ -44,6 +44,11 @@ def main():
     ap.add_argument("--out", required=True, help="model folder")
     # v2: the world varies what a caption leaves open (background grey, shape offsets).
     ap.add_argument("--name", default="shapes-v2")
+    ap.add_argument("--world", default="Captioned-shapes text-to-image model",
+                    help="first words of the description (what the model draws)")
+    ap.add_argument("--extra-metrics", default=None,
+                    help="JSON file whose keys are added to metrics (e.g. fashion's FID)")
+    ap.add_argument("--trainer", default="packages/shapes/train/run.sh", help="the pipeline, for the description")
     a = ap.parse_args()
     ck = torch.load(a.ckpt, map_location="cpu")
     c = ck["config"]
@@ -57,6 +62,8 @@ def main():
     with open(a.parity) as f:
         par = json.load(f)
     ins, outs = io_names(c["n_layers"])
+    grid = c.get("grid", 16)
+    patch = tok.get("patch", 4)
     n_params = sum(v.numel() for v in ck[rep.get("weights", "ema")].values())
     best = rep["best"]
     s = best["settings"]
@@ -66,9 +73,10 @@ def main():
         "format": "sjd-model",
         "formatVersion": 1,
         "name": a.name,
-        "description": (f"Captioned-shapes text-to-image model: Llama-style decoder ({c['n_layers']} layers, "
-                        f"d={c['d_model']}, {n_params} parameters) over a k-means VQ of 4x4 patches "
-                        f"({tok['codes']} codes, 16x16 grid), trained {ck['step']} steps on CPU by packages/shapes/train/run.sh."),
+        "description": (f"{a.world}: Llama-style decoder ({c['n_layers']} layers, "
+                        f"d={c['d_model']}, {n_params} parameters) over a k-means VQ of {patch}x{patch} patches "
+                        f"({tok['codes']} codes, {grid}x{grid} grid), trained {ck['step']} steps on CPU by "
+                        f"{a.trainer}."),
         "files": {"decoder": "decoder.onnx", "imageDecoder": "vq-decoder.onnx"},
         "decoder": {
             "architecture": "llama",
@@ -88,7 +96,7 @@ def main():
                    "unconditional": "pad-caption",
                    **({"clauseOrder": meta["clauseOrder"]} if "clauseOrder" in meta else {})},
         "image": {
-            "gridWidth": 16, "gridHeight": 16, "endOfRowToken": None, "endOfImageToken": meta["special"]["eoi"],
+            "gridWidth": grid, "gridHeight": grid, "endOfRowToken": None, "endOfImageToken": meta["special"]["eoi"],
             "pixelWidth": meta["imageSize"], "pixelHeight": meta["imageSize"],
             "imageDecoder": {"input": "codes", "output": "pixels", "layout": "NHWC", "range": [0, 1]},
         },
@@ -103,6 +111,9 @@ def main():
             "onnxMaxAbsLogitDiff": par["maxAbsLogitDiff"],
         },
     }
+    if a.extra_metrics:
+        with open(a.extra_metrics) as f:
+            manifest["metrics"].update(json.load(f))
     check(manifest)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "manifest.json"), "w") as f:

@@ -11,7 +11,7 @@ from tokenizer import decode
 
 
 def build_prompts(caps, lay):
-    """caps int [n,28] -> cond and uncond prompt rows int64 [n,30]."""
+    """caps int [n,L] -> cond and uncond prompt rows int64 [n,L+2]."""
     n = caps.shape[0]
     c = torch.as_tensor(np.asarray(caps), dtype=torch.int64)
     bos = torch.full((n, 1), lay["bos"], dtype=torch.int64)
@@ -43,8 +43,9 @@ def process_logits(lc, lu, lay, cfg_scale, temperature, top_k, top_p):
 
 @torch.no_grad()
 def generate(model, caps, lay, cfg_scale=3.0, temperature=1.0, top_k=0, top_p=1.0, seed=0, batch=64):
-    """Returns image codes int64 [n,256] (code indices, not vocabulary ids)."""
+    """Returns image codes int64 [n,grid*grid] (code indices, not vocabulary ids)."""
     model.eval()
+    cells = model.cfg.grid * model.cfg.grid
     g = torch.Generator().manual_seed(seed)
     out = []
     for i in range(0, len(caps), batch):
@@ -55,7 +56,7 @@ def generate(model, caps, lay, cfg_scale=3.0, temperature=1.0, top_k=0, top_p=1.
         pos = torch.arange(ids.shape[1])[None].expand(ids.shape[0], -1)
         logits, past = model(ids, pos)
         codes = []
-        for k in range(256):
+        for k in range(cells):
             last = logits[:, -1]
             lc, lu = (last[:n], last[n:]) if use_cfg else (last, None)
             lg, greedy = process_logits(lc, lu, lay, cfg_scale, temperature, top_k, top_p)
@@ -64,11 +65,11 @@ def generate(model, caps, lay, cfg_scale=3.0, temperature=1.0, top_k=0, top_p=1.
             else:
                 c = torch.multinomial(lg.softmax(-1), 1, generator=g).squeeze(-1)
             codes.append(c)
-            if k == 255:
+            if k == cells - 1:
                 break
             tok = (c + lay["image_start"])[:, None]
             tok = torch.cat([tok, tok], 0) if use_cfg else tok
-            p = torch.full_like(tok, 30 + k)
+            p = torch.full_like(tok, model.cfg.image_pos0 + 1 + k)
             logits, past = model(tok, p, past=past)
         out.append(torch.stack(codes, 1))
     return torch.cat(out, 0)
@@ -95,22 +96,24 @@ def evaluate_with_cli(images_u8, texts, folder, evaluator):
         return None
 
 
-def codes_to_u8(codes, cb):
-    return (decode(codes.numpy(), cb) * 255.0 + 0.5).astype(np.uint8)
+def codes_to_u8(codes, tok):
+    """codes [n,G*G] -> uint8 images [n,S,S,C] through the tokenizer of read_tokenizer()."""
+    return (decode(codes.numpy(), tok["codebook"], tok["patch"]) * 255.0 + 0.5).astype(np.uint8)
 
 
 def save_grid(images_u8, texts, path, scale=2, cols=4):
     from PIL import Image, ImageDraw
     import textwrap
     n = len(images_u8)
-    w = 64 * scale
+    w = images_u8.shape[1] * scale
     th = 52
     rows = (n + cols - 1) // cols
     canvas = Image.new("RGB", (cols * (w + 8), rows * (w + th)), (255, 255, 255))
     d = ImageDraw.Draw(canvas)
     for i in range(n):
         r, c = divmod(i, cols)
-        im = Image.fromarray(images_u8[i]).resize((w, w), Image.NEAREST)
+        px = images_u8[i]
+        im = Image.fromarray(px[..., 0] if px.shape[-1] == 1 else px).convert("RGB").resize((w, w), Image.NEAREST)
         x, y = c * (w + 8), r * (w + th)
         canvas.paste(im, (x, y))
         d.multiline_text((x, y + w + 2), "\n".join(textwrap.wrap(texts[i], 22)[:4]), fill=(0, 0, 0))

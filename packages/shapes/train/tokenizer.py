@@ -1,8 +1,11 @@
-"""Image tokenizer: k-means codebook over 4x4x3 patches (16x16 grid per 64x64 image).
+"""Image tokenizer: k-means codebook over PxPxC patches (shapes: 4x4x3 patches, a 16x16 grid per
+64x64 RGB image; fashion: 2x2x1 patches, 16x16 per 32x32 greyscale image).
 
-Usage: tokenizer.py --train DIR --heldout DIR --work DIR [--codes 512] [--onnx vq-decoder.onnx]
-Writes WORK/codebook.npy, WORK/{train,heldout}_codes.u16 (uint16 [n,256]) and WORK/tokenizer.json
-(held-out reconstruction PSNR), and exports the decoder when --onnx is given.
+Usage: tokenizer.py --train DIR --heldout DIR --work DIR [--codes 512] [--patch 4] [--onnx vq-decoder.onnx]
+Writes WORK/codebook.npy ([codes, P*P*C]), WORK/{train,heldout}_codes.u16 (uint16 [n, grid*grid]) and
+WORK/tokenizer.json (geometry and held-out reconstruction PSNR), and exports the decoder when --onnx
+is given. The decoder always outputs RGB (a greyscale value is repeated on the three channels), as
+the model contract's image decoder does.
 """
 import argparse
 import json
@@ -13,25 +16,39 @@ import time
 import numpy as np
 import torch
 
-P = 4  # patch size
-G = 16  # grid side
+
+def read_tokenizer(work):
+    """The tokenizer a work folder holds: {"codebook": [k, P*P*C] float32, "patch": P, "channels": C,
+    "grid": G}. Folders written before the geometry was recorded are the shapes tokenizer (4x4x3, 16)."""
+    cb = np.load(os.path.join(work, "codebook.npy"))
+    meta = {}
+    path = os.path.join(work, "tokenizer.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            meta = json.load(f)
+    p = int(meta.get("patch", 4))
+    return {"codebook": cb, "patch": p, "channels": cb.shape[1] // (p * p), "grid": int(meta.get("grid", 16))}
 
 
-def patchify(images):
-    """[n,64,64,3] uint8 -> [n,256,48] float32 in [0,1], raster order of patches."""
-    n = images.shape[0]
-    x = images.reshape(n, G, P, G, P, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, G * G, P * P * 3)
+def patchify(images, p):
+    """[n,S,S,C] uint8 -> [n,(S/p)^2,p*p*C] float32 in [0,1], raster order of patches."""
+    n, s, _, c = images.shape
+    g = s // p
+    x = images.reshape(n, g, p, g, p, c).transpose(0, 1, 3, 2, 4, 5).reshape(n, g * g, p * p * c)
     return x.astype(np.float32) / 255.0
 
 
-def unpatchify(patches):
-    """[n,256,48] -> [n,64,64,3] float."""
-    n = patches.shape[0]
-    return patches.reshape(n, G, G, P, P, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, G * P, G * P, 3)
+def unpatchify(patches, p):
+    """[n,G*G,p*p*C] -> [n,G*p,G*p,C] float."""
+    n, cells, d = patches.shape
+    g = int(round(cells ** 0.5))
+    c = d // (p * p)
+    return patches.reshape(n, g, g, p, p, c).transpose(0, 1, 3, 2, 4, 5).reshape(n, g * p, g * p, c)
 
 
-def nearest(x, cb, chunk=65536):
-    """x [m,48] torch, cb [k,48] torch -> int64 [m]."""
+def nearest(x, cb, chunk=4096):
+    """x [m,d] torch, cb [k,d] torch -> int64 [m]. Small chunks: a fresh [65536,k] distance matrix per
+    chunk was ~20x slower on this machine (page faults on every large allocation)."""
     cbn = (cb * cb).sum(1)
     out = torch.empty(x.shape[0], dtype=torch.int64)
     for i in range(0, x.shape[0], chunk):
@@ -67,30 +84,33 @@ def kmeans(x, k, iters, seed):
     return cb
 
 
-def encode(images, cb, batch=4096):
-    """uint8 images -> uint16 codes [n,256]."""
+def encode(images, cb, p, batch=4096):
+    """uint8 images [n,S,S,C] -> uint16 codes [n,(S/p)^2]."""
     cbt = torch.from_numpy(cb)
-    out = np.empty((images.shape[0], G * G), dtype=np.uint16)
+    cells = (images.shape[1] // p) ** 2
+    out = np.empty((images.shape[0], cells), dtype=np.uint16)
     for i in range(0, images.shape[0], batch):
-        x = torch.from_numpy(patchify(images[i:i + batch])).reshape(-1, P * P * 3)
-        out[i:i + batch] = nearest(x, cbt).reshape(-1, G * G).numpy().astype(np.uint16)
+        x = torch.from_numpy(patchify(images[i:i + batch], p)).reshape(-1, cb.shape[1])
+        out[i:i + batch] = nearest(x, cbt).reshape(-1, cells).numpy().astype(np.uint16)
     return out
 
 
-def decode(codes, cb):
-    return np.clip(unpatchify(cb[codes.astype(np.int64)]), 0.0, 1.0)
+def decode(codes, cb, p=4):
+    """codes [n,G*G] -> images [n,S,S,C] float in [0,1] (C as in the training images)."""
+    return np.clip(unpatchify(cb[codes.astype(np.int64)], p), 0.0, 1.0)
 
 
-def psnr(images_u8, codes, cb):
-    rec = decode(codes, cb)
+def psnr(images_u8, codes, cb, p):
+    rec = decode(codes, cb, p)
     ref = images_u8.astype(np.float32) / 255.0
     mse = ((rec - ref) ** 2).reshape(len(ref), -1).mean(1)
     per = 10 * np.log10(1.0 / np.maximum(mse, 1e-10))
     return float(10 * np.log10(1.0 / max(float(mse.mean()), 1e-10))), float(per.mean())
 
 
-def export_onnx(cb, path):
-    """vq-decoder.onnx: codes int64 [b,256] -> pixels float32 [b,64,64,3]."""
+def export_onnx(cb, path, p=4, g=16):
+    """vq-decoder.onnx: codes int64 [b,G*G] -> pixels float32 [b,G*p,G*p,3] (greyscale repeated)."""
+    c = cb.shape[1] // (p * p)
 
     class VQDecoder(torch.nn.Module):
         def __init__(self):
@@ -99,12 +119,12 @@ def export_onnx(cb, path):
 
         def forward(self, codes):
             b = codes.shape[0]
-            x = self.codebook[codes]  # [b,256,48]
-            x = x.reshape(b, G, G, P, P, 3).permute(0, 1, 3, 2, 4, 5).reshape(b, G * P, G * P, 3)
-            return x
+            x = self.codebook[codes]  # [b,G*G,p*p*c]
+            x = x.reshape(b, g, g, p, p, c).permute(0, 1, 3, 2, 4, 5).reshape(b, g * p, g * p, c)
+            return x if c == 3 else x.expand(b, g * p, g * p, 3)
 
     m = VQDecoder().eval()
-    torch.onnx.export(m, (torch.zeros(2, G * G, dtype=torch.int64),), path,
+    torch.onnx.export(m, (torch.zeros(2, g * g, dtype=torch.int64),), path,
                       input_names=["codes"], output_names=["pixels"],
                       dynamic_axes={"codes": {0: "batch"}, "pixels": {0: "batch"}}, opset_version=17)
 
@@ -115,6 +135,7 @@ def main():
     ap.add_argument("--heldout", required=True)
     ap.add_argument("--work", required=True, help="folder for codebook.npy, codes, tokenizer.json")
     ap.add_argument("--codes", type=int, default=512)
+    ap.add_argument("--patch", type=int, default=4, help="patch side in pixels")
     ap.add_argument("--fit-images", type=int, default=20000)
     ap.add_argument("--iters", type=int, default=25)
     ap.add_argument("--seed", type=int, default=0)
@@ -123,7 +144,8 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(2)
     if args.export_only:
-        export_onnx(np.load(os.path.join(args.work, "codebook.npy")), args.onnx)
+        tok = read_tokenizer(args.work)
+        export_onnx(tok["codebook"], args.onnx, tok["patch"], tok["grid"])
         return
     sys.path.insert(0, os.path.dirname(__file__))
     from data import load_dataset
@@ -133,24 +155,27 @@ def main():
     _, ho_img, _, _ = load_dataset(args.heldout)
     rng = np.random.default_rng(args.seed)
     idx = rng.choice(len(tr_img), size=min(args.fit_images, len(tr_img)), replace=False)
-    x = torch.from_numpy(patchify(tr_img[np.sort(idx)]).reshape(-1, P * P * 3))
+    p = args.patch
+    grid = tr_img.shape[1] // p
+    x = torch.from_numpy(patchify(tr_img[np.sort(idx)], p).reshape(-1, p * p * tr_img.shape[3]))
     cb = kmeans(x, args.codes, args.iters, args.seed).numpy().astype(np.float32)
     t_fit = time.time() - t0
-    ho_codes = encode(ho_img, cb)
-    psnr_all, psnr_mean = psnr(ho_img, ho_codes, cb)
-    tr_codes = encode(tr_img, cb)
+    ho_codes = encode(ho_img, cb, p)
+    psnr_all, psnr_mean = psnr(ho_img, ho_codes, cb, p)
+    tr_codes = encode(tr_img, cb, p)
     os.makedirs(args.work, exist_ok=True)
     np.save(os.path.join(args.work, "codebook.npy"), cb)
     tr_codes.tofile(os.path.join(args.work, "train_codes.u16"))
     ho_codes.tofile(os.path.join(args.work, "heldout_codes.u16"))
     used = int(len(np.unique(tr_codes)))
-    report = {"codes": args.codes, "usedCodes": used, "psnrDb": psnr_all, "psnrDbPerImageMean": psnr_mean,
+    report = {"codes": args.codes, "patch": p, "grid": grid, "channels": int(tr_img.shape[3]),
+              "imageSize": int(tr_img.shape[1]), "usedCodes": used, "psnrDb": psnr_all, "psnrDbPerImageMean": psnr_mean,
               "heldoutImages": int(len(ho_img)), "fitImages": int(len(idx)), "fitSeconds": t_fit,
               "totalSeconds": time.time() - t0}
     with open(os.path.join(args.work, "tokenizer.json"), "w") as f:
         json.dump(report, f, indent=2)
     if args.onnx:
-        export_onnx(cb, args.onnx)
+        export_onnx(cb, args.onnx, p, grid)
     print(json.dumps(report))
 
 

@@ -19,19 +19,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import load_dataset, vocab_layout  # noqa: E402
 from model import Config, Decoder, count_params  # noqa: E402
 import sampling  # noqa: E402
+from tokenizer import read_tokenizer  # noqa: E402
 
 
 def make_batch(idx, codes, caps, lay, rng, p_uncond):
+    """bos, caption (L, pad-filled), boi, image codes, eoi; caption all-pad with probability p_uncond."""
     b = len(idx)
-    seq = np.empty((b, 287), dtype=np.int64)
+    L, n = lay["caption_length"], codes.shape[1]
+    seq = np.empty((b, L + n + 3), dtype=np.int64)
     seq[:, 0] = lay["bos"]
     c = caps[idx].astype(np.int64)
     drop = rng.random(b) < p_uncond
     c[drop] = lay["pad"]
-    seq[:, 1:29] = c
-    seq[:, 29] = lay["boi"]
-    seq[:, 30:286] = codes[idx].astype(np.int64) + lay["image_start"]
-    seq[:, 286] = lay["eoi"]
+    seq[:, 1:L + 1] = c
+    seq[:, L + 1] = lay["boi"]
+    seq[:, L + 2:L + 2 + n] = codes[idx].astype(np.int64) + lay["image_start"]
+    seq[:, L + 2 + n] = lay["eoi"]
     t = torch.from_numpy(seq)
     return t[:, :-1], t[:, 1:]
 
@@ -44,10 +47,11 @@ def lr_at(step, progress, a):
 
 
 def loss_fn(model, inp, tgt):
+    """Cross-entropy on the image codes and eoi (inputs from boi on, at model.cfg.image_pos0)."""
     pos = torch.arange(inp.shape[1])[None].expand(inp.shape[0], -1)
     logits, _ = model(inp, pos)
-    lg = logits[:, 29:]
-    tg = tgt[:, 29:]
+    lg = logits[:, model.cfg.image_pos0:]
+    tg = tgt[:, model.cfg.image_pos0:]
     return F.cross_entropy(lg.reshape(-1, lg.shape[-1]), tg.reshape(-1)), lg, tg
 
 
@@ -65,10 +69,10 @@ def heldout_loss(model, codes, caps, lay, n=128):
     return tot / len(inp), acc / len(inp)
 
 
-def evaluate(model, a, lay, cb, ho_caps, ho_texts, tag, n):
+def evaluate(model, a, lay, tok, ho_caps, ho_texts, tag, n):
     t0 = time.time()
     codes = sampling.generate(model, ho_caps[:n], lay, cfg_scale=a.cfg, temperature=1.0, seed=1234)
-    imgs = sampling.codes_to_u8(codes, cb)
+    imgs = sampling.codes_to_u8(codes, tok)
     folder = os.path.join(a.work, "samples", tag)
     res = sampling.evaluate_with_cli(imgs, ho_texts[:n], folder, a.evaluator)
     sampling.save_grid(imgs[:8], ho_texts[:8], os.path.join(a.work, "samples", f"{tag}.png"))
@@ -120,15 +124,16 @@ def main():
 
     meta, _, caps, _ = load_dataset(a.data, with_images=False)
     ho_meta, _, ho_caps, ho_texts = load_dataset(a.heldout, with_images=False)
-    cb = np.load(os.path.join(a.tok, "codebook.npy"))
-    lay = vocab_layout(meta, len(cb))
-    codes = np.fromfile(os.path.join(a.tok, "train_codes.u16"), dtype=np.uint16).reshape(-1, 256)
-    ho_codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16).reshape(-1, 256)
+    tok = read_tokenizer(a.tok)
+    lay = vocab_layout(meta, len(tok["codebook"]))
+    cells = tok["grid"] ** 2
+    codes = np.fromfile(os.path.join(a.tok, "train_codes.u16"), dtype=np.uint16).reshape(-1, cells)
+    ho_codes = np.fromfile(os.path.join(a.tok, "heldout_codes.u16"), dtype=np.uint16).reshape(-1, cells)
     assert len(codes) == len(caps)
 
     torch.manual_seed(a.seed)
     cfg = Config(vocab_size=lay["size"], d_model=a.d_model, n_layers=a.layers, n_heads=a.heads,
-                 ffn_hidden=a.ffn, image_pos0=lay["caption_length"] + 1)
+                 ffn_hidden=a.ffn, image_pos0=lay["caption_length"] + 1, grid=tok["grid"])
     model = Decoder(cfg)
     ema = Decoder(cfg)
     ema.load_state_dict(model.state_dict())
@@ -186,7 +191,7 @@ def main():
                      "torch_rng": torch.get_rng_state(), "layout": lay, "args": vars(a)}
             save_ckpt(ckpt_path, model, ema, opt, state)
             hl, ha = heldout_loss(ema, ho_codes, ho_caps, lay)
-            res, es = evaluate(ema, a, lay, cb, ho_caps, ho_texts, f"step{step:06d}", a.eval_n)
+            res, es = evaluate(ema, a, lay, tok, ho_caps, ho_texts, f"step{step:06d}", a.eval_n)
             adh = res.get("adherence") if res else None
             rec = {"step": step, "trainSeconds": train_s, "heldoutLoss": hl, "heldoutTokenAcc": ha,
                    "adherence": adh, "evalSeconds": es, "time": time.strftime("%H:%M:%S")}

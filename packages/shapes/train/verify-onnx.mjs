@@ -76,7 +76,9 @@ if (vqPath && vq) {
   const n = vq.codes.length;
   const out = await vqSession.run({ codes: int64(vq.codes) });
   const px = out.pixels;
-  if (px.dims.join() !== [n, 64, 64, 3].join()) throw new Error(`vq pixels dims ${px.dims}`);
+  const want = vq.dims ?? [n, 64, 64, 3];
+  if (px.dims.join() !== want.join())
+    throw new Error(`vq pixels dims ${px.dims}, expected ${want}`);
   vqMaxAbsDiff = 0;
   for (let i = 0; i < px.data.length; i++) {
     vqMaxAbsDiff = Math.max(vqMaxAbsDiff, Math.abs(px.data[i] - vq.pixels[i]));
