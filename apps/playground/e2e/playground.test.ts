@@ -196,7 +196,7 @@ describe('playground when the model cannot load', () => {
     expect(await broken.locator('#backend-status').getAttribute('data-state')).toBe('failed');
     const panel = broken.getByRole('alert');
     expect(await panel.textContent()).toMatch(
-      /The model failed to load[\s\S]*model\/: not a model folder: none of manifest\.json is there; this package loads: sjd-model[\s\S]*Rebuild after the model is there/,
+      /The model failed to load[\s\S]*model\/: not a model folder: none of manifest\.json, config\.json is there; this package loads: sjd-model [\s\S]*; janus [\s\S]*Rebuild after the model is there/,
     );
     expect(await broken.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
     await broken.close();
