@@ -4,7 +4,7 @@
  * another built checkout (e.g. the commit before a refactor: `git worktree add /tmp/base
  * <commit> && cd /tmp/base && pnpm install && pnpm build`), each in a process of its own,
  * interleaved in rounds (every round: one caption, all its seeds, every process once, the
- * starting process rotating). Per method it reports this tree's ms per image over the
+ * starting method rotating, a method's two trees back to back with the first alternating). Per method it reports this tree's ms per image over the
  * baseline's, per round, as median and interquartile range, and whether both trees decoded
  * the same tokens in the same number of steps (they should, seed for seed, for a refactor).
  * Writes bench/results/baseline.json.
@@ -70,9 +70,14 @@ for (const [i, config] of configs.entries()) {
 }
 const measured: RoundMeasurement[][] = processes.map(() => []);
 for (const [c, caption] of captions.entries()) {
-  for (let k = 0; k < processes.length; k++) {
-    const p = (c + k) % processes.length;
-    measured[p]![c] = await processes[p]!.process.runRound(c, caption, roundSeeds);
+  // Methods rotate from round to round; a method's two trees run back to back, the tree that
+  // goes first alternating by round (the second of a pair was measured faster by itself).
+  for (let k = 0; k < configs.length; k++) {
+    const method = (c + k) % configs.length;
+    for (const tree of c % 2 === 0 ? [0, 1] : [1, 0]) {
+      const p = 2 * method + tree;
+      measured[p]![c] = await processes[p]!.process.runRound(c, caption, roundSeeds);
+    }
   }
   process.stderr.write(
     `bench:baseline: round ${c + 1}/${captions.length} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
