@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
 } from '@sjd/core';
 import {
+  calibrateLoadedModel,
   checkDtypeOption,
   checkLoadOptions,
   type DtypeOption,
@@ -88,22 +89,7 @@ export async function loadWith<M extends NodeImageModel>(
   settings: NodeLoadSettings,
   calibrate: boolean,
 ): Promise<M> {
-  const model = await family.load(folder, settings);
-  if (!calibrate) return model;
-  try {
-    if (!model.calibrate) {
-      throw new InvalidArgumentError({
-        field: 'calibrate',
-        allowed: `false: ${family.id} models have no step-cost calibration`,
-        received: true,
-      });
-    }
-    await model.calibrate();
-    return model;
-  } catch (error) {
-    await model.release();
-    throw error;
-  }
+  return calibrateLoadedModel(await family.load(folder, settings), family.id, calibrate);
 }
 
 /** Validates every option before anything is read, naming the bad field and what is allowed. */

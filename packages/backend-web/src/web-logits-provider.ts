@@ -1,6 +1,7 @@
 import type { CacheStrategy } from '@sjd/core';
 import { InvalidArgumentError, loadSamplingKernel } from '@sjd/core';
 import {
+  calibrateLoadedModel,
   checkDecoderGraph,
   checkDtypeOption,
   checkLoadOptions,
@@ -290,21 +291,7 @@ export async function loadWebModelWith<M extends WebImageModel>(
     dtype,
     signal: options.signal,
   });
-  if (!options.calibrate) return model;
-  try {
-    if (!model.calibrate) {
-      throw new InvalidArgumentError({
-        field: 'calibrate',
-        allowed: `false: ${family.id} models have no step-cost calibration`,
-        received: true,
-      });
-    }
-    await model.calibrate();
-    return model;
-  } catch (error) {
-    await model.release();
-    throw error;
-  }
+  return calibrateLoadedModel(model, family.id, options.calibrate ?? false);
 }
 
 /**

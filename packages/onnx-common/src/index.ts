@@ -6,6 +6,7 @@
  */
 
 export { type ForwardRequest, type LayoutCounts, runForward } from './batched-forward.js';
+export { calibrateLoadedModel } from './calibrate-loaded-model.js';
 export { checkDecoderGraph } from './check-decoder-graph.js';
 export { checkDtypeOption, type DtypeOption } from './check-dtype-option.js';
 export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.js';
