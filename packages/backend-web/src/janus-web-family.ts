@@ -4,6 +4,7 @@ import {
   JanusFamilyModel,
   type JanusFolderReader,
   type JanusImageModel,
+  janusJsonReader,
   janusRecognition,
   loadJanusFolder,
   ModelLoadError,
@@ -55,30 +56,10 @@ function fetchedJanusReader(
   executionProvider: WebExecutionProvider,
   signal: AbortSignal | undefined,
 ): JanusFolderReader {
-  const pathOf = (file: string) => folder.locate(file) ?? `${folder.location}${file}`;
+  const { pathOf, readJson } = janusJsonReader(folder);
   return {
     pathOf,
-    async readJson(file, required) {
-      const text = await folder.readText(file);
-      if (text === undefined) {
-        if (!required) return undefined;
-        throw new ModelLoadError({
-          problem: 'missing-file',
-          path: pathOf(file),
-          message: 'not found (HTTP 404); a Janus folder as transformers.js loads it needs it',
-        });
-      }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (cause) {
-        throw new ModelLoadError({
-          problem: 'bad-manifest',
-          path: pathOf(file),
-          message: `not valid JSON: ${(cause as Error).message}`,
-          cause,
-        });
-      }
-    },
+    readJson,
     async createSession(file, hint) {
       signal?.throwIfAborted();
       const url = pathOf(file);

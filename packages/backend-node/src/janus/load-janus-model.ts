@@ -6,11 +6,13 @@ import {
   type JanusDtypeOption,
   type JanusFolderReader,
   type JanusImageModel,
+  janusJsonReader,
   loadJanusFolder,
   ModelLoadError,
 } from '@sjd/onnx-common';
 import * as ort from 'onnxruntime-node';
 import { createInferenceSession, type ExecutionProvider } from '../create-inference-session.js';
+import { nodeModelFolder } from '../node-model-folder.js';
 
 /** Options of {@link loadJanusModel}. */
 export interface JanusLoadOptions {
@@ -31,38 +33,15 @@ export interface JanusLoadOptions {
 }
 
 /** A Janus folder on disk, as `loadJanusFolder` reads it. */
-function diskReader(
+async function diskReader(
   folder: string,
   executionProvider: ExecutionProvider,
   threads: number | undefined,
-): JanusFolderReader {
-  const pathOf = (file: string) => path.join(folder, file);
+): Promise<JanusFolderReader> {
+  const { pathOf, readJson } = janusJsonReader(await nodeModelFolder(folder));
   return {
     pathOf,
-    async readJson(file, required) {
-      let text: string;
-      try {
-        text = await readFile(pathOf(file), 'utf8');
-      } catch (cause) {
-        if (!required && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new ModelLoadError({
-          problem: 'missing-file',
-          path: pathOf(file),
-          message: 'file not found (a Janus folder as transformers.js loads it needs it)',
-          cause,
-        });
-      }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (cause) {
-        throw new ModelLoadError({
-          problem: 'bad-manifest',
-          path: pathOf(file),
-          message: `not valid JSON: ${(cause as Error).message}`,
-          cause,
-        });
-      }
-    },
+    readJson,
     async createSession(file, hint) {
       try {
         await stat(pathOf(file));
@@ -107,7 +86,7 @@ export async function loadJanusModel(
 ): Promise<JanusImageModel> {
   const cacheStrategy = checkLoadOptions(options);
   const executionProvider = options.executionProvider ?? 'cpu';
-  return loadJanusFolder(ort, diskReader(folder, executionProvider, options.threads), {
+  return loadJanusFolder(ort, await diskReader(folder, executionProvider, options.threads), {
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
     ...(options.costProfile === undefined ? {} : { costProfile: options.costProfile }),
     cacheStrategy,

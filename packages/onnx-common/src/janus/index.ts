@@ -32,6 +32,7 @@ export {
 } from './janus-graph.js';
 export type { JanusImage, JanusModelOptions } from './janus-image-model.js';
 export { JanusImageModel } from './janus-image-model.js';
+export { janusJsonReader } from './janus-json-reader.js';
 export { JanusPromptEncoder, type JanusPrompts } from './janus-prompt.js';
 export { JanusLogitsSession } from './janus-session.js';
 export {
