@@ -1,5 +1,6 @@
-import { InvalidArgumentError, type ModelManifest } from '@sjd/core';
+import type { ModelManifest } from '@sjd/core';
 import type { InferenceSession } from 'onnxruntime-common';
+import { imageCodeIds } from './image-code-ids.js';
 import { ModelLoadError } from './model-load-error.js';
 import type { OnnxRuntime } from './onnx-runtime.js';
 
@@ -37,25 +38,7 @@ export class ImageDecoder {
   async decode(codes: Int32Array): Promise<Uint8Array> {
     const { manifest } = this;
     const cells = manifest.image.gridWidth * manifest.image.gridHeight;
-    if (codes.length !== cells) {
-      throw new InvalidArgumentError({
-        field: 'codes',
-        allowed: `${cells} image codes`,
-        received: codes,
-      });
-    }
-    const ids = new BigInt64Array(cells);
-    for (let i = 0; i < cells; i++) {
-      const code = codes[i]!;
-      if (!(code >= 0 && code < manifest.vocabulary.image.count)) {
-        throw new InvalidArgumentError({
-          field: `codes[${i}]`,
-          allowed: `an integer in [0, ${manifest.vocabulary.image.count - 1}]`,
-          received: code,
-        });
-      }
-      ids[i] = BigInt(code);
-    }
+    const ids = imageCodeIds(codes, cells, manifest.vocabulary.image.count);
     const { input, output, range } = manifest.image.imageDecoder;
     const result = await this.session.run({
       [input]: new this.runtime.Tensor('int64', ids, [1, cells]),

@@ -16,6 +16,7 @@ import {
 } from '@sjd/core';
 import type { InferenceSession } from 'onnxruntime-common';
 import { type LayoutCounts, runForward } from './batched-forward.js';
+import { OpenSessionCount } from './count-open-sessions.js';
 import { ForwardBatcher } from './forward-batcher.js';
 import type { ImageDecoder } from './image-decoder.js';
 import type { ImageModel, RecommendedSampling } from './image-model.js';
@@ -59,7 +60,7 @@ export abstract class OnnxImageModel implements LogitsProvider, ImageModel {
   /** Merged decoder calls per KV layout so far (docs/kv-cache.md), for tests and benchmarks. */
   readonly batchLayouts: LayoutCounts = { alone: 0, reused: 0, stacked: 0, compacted: 0 };
   private readonly shape: DecoderShape;
-  private openSessions = 0;
+  private readonly sessionCount = new OpenSessionCount();
   private profile = new CostProfile();
 
   protected constructor(
@@ -142,7 +143,7 @@ export abstract class OnnxImageModel implements LogitsProvider, ImageModel {
 
   /** Sessions currently open (for leak checks). */
   get activeSessions(): number {
-    return this.openSessions;
+    return this.sessionCount.active;
   }
 
   async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
@@ -157,17 +158,7 @@ export abstract class OnnxImageModel implements LogitsProvider, ImageModel {
       batcher && ((request, signal) => batcher.submit(request, signal)),
       options.signal,
     );
-    this.openSessions++;
-    const dispose = session.dispose.bind(session);
-    let disposed = false;
-    session.dispose = async () => {
-      if (!disposed) {
-        disposed = true;
-        this.openSessions--;
-      }
-      await dispose();
-    };
-    return session;
+    return this.sessionCount.track(session);
   }
 
   /** {@link ImageModel.prepareCaption}: the manifest's `prompt.clauseOrder`, if any (core's `prepareCaption`). */

@@ -10,6 +10,8 @@ import {
   measureCostProfile,
   type OpenSessionOptions,
 } from '@sjd/core';
+import { OpenSessionCount } from '../count-open-sessions.js';
+import { imageCodeIds } from '../image-code-ids.js';
 import type { OnnxRuntime } from '../onnx-runtime.js';
 import { tensorToFloat32 } from './float16.js';
 import { type JanusConfig, type JanusFolderFiles, readJanusConfig } from './janus-config.js';
@@ -55,7 +57,7 @@ export class JanusImageModel implements LogitsProvider {
   readonly graph: JanusGraph;
   private readonly parts: JanusParts;
   private readonly prompts: JanusPromptEncoder;
-  private openSessions = 0;
+  private readonly sessionCount = new OpenSessionCount();
   private profile = new CostProfile();
 
   private constructor(
@@ -159,23 +161,13 @@ export class JanusImageModel implements LogitsProvider {
 
   /** Sessions currently open (for leak checks). */
   get activeSessions(): number {
-    return this.openSessions;
+    return this.sessionCount.active;
   }
 
   async openSession(options: OpenSessionOptions): Promise<LogitsSession> {
     options.signal?.throwIfAborted();
     const session = await JanusLogitsSession.open(this.parts, options.prefixes, options.signal);
-    this.openSessions++;
-    const dispose = session.dispose.bind(session);
-    let disposed = false;
-    session.dispose = async () => {
-      if (!disposed) {
-        disposed = true;
-        this.openSessions--;
-      }
-      await dispose();
-    };
-    return session;
+    return this.sessionCount.track(session);
   }
 
   /**
@@ -185,25 +177,7 @@ export class JanusImageModel implements LogitsProvider {
    */
   async decodeImage(codes: Int32Array): Promise<JanusImage> {
     const cells = this.config.imageTokens;
-    if (codes.length !== cells) {
-      throw new InvalidArgumentError({
-        field: 'codes',
-        allowed: `${cells} image codes`,
-        received: codes,
-      });
-    }
-    const ids = new BigInt64Array(cells);
-    for (let i = 0; i < cells; i++) {
-      const code = codes[i]!;
-      if (!(Number.isInteger(code) && code >= 0 && code < this.vocabSize)) {
-        throw new InvalidArgumentError({
-          field: `codes[${i}]`,
-          allowed: `an integer in [0, ${this.vocabSize - 1}]`,
-          received: code,
-        });
-      }
-      ids[i] = BigInt(code);
-    }
+    const ids = imageCodeIds(codes, cells, this.vocabSize);
     const { graph } = this;
     const { session, path } = this.sessions.image_decode;
     const out = await session.run({
