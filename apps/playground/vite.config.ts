@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
@@ -16,9 +16,11 @@ import { staticFilesPlugin } from './vite/static-files-plugin.js';
  */
 export default defineConfig(() => {
   const dir = modelDir();
-  const modelName = (
-    JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { name?: string }
-  ).name;
+  // An sjd-model folder names its model in manifest.json; another family (Janus) has none.
+  const manifest = join(dir, 'manifest.json');
+  const modelName = existsSync(manifest)
+    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name
+    : undefined;
   const appRoot = fileURLToPath(new URL('.', import.meta.url));
   return {
     base: './',
