@@ -17,7 +17,7 @@ export interface RecommendedSampling {
  * CLI, the server and the playground are written once for every family.
  */
 export interface ImageModel extends LogitsProvider {
-  /** The family that loaded it ({@link ModelFamily.id}), e.g. `sjd-model`. */
+  /** The family that loaded it (its `ModelFamily` id), e.g. `sjd-model`. */
   readonly family: string;
   /** The model's name, e.g. `shapes-v2`; a server tells its models apart by it. */
   readonly name: string;

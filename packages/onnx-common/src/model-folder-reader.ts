@@ -1,6 +1,6 @@
 /**
  * How a runtime reads a model folder: the one thing each runtime supplies to the shared
- * loading path ({@link resolveModelFolder}, the model families). Node reads a directory,
+ * loading path (`resolveModelFolder` in `@sjd/onnx-common`, the model families). Node reads a directory,
  * the browser fetches from a URL on the page's origin.
  */
 export interface ModelFolderReader {
