@@ -25,9 +25,9 @@ import {
   frechetDistance,
   readFashionSplit,
 } from '@sjd/fashion';
+import { pairwiseDiversity } from '@sjd/shapes';
 import { Command } from 'commander';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { pairwiseDiversity } from './image-judge.js';
 import { wilsonInterval } from './quality-comparison.js';
 
 const options = new Command('eval:model:fashion')

@@ -5,7 +5,7 @@
  */
 import type { ModelManifest } from '@sjd/backend-node';
 import { FashionJudge, fashionClassOf } from '@sjd/fashion';
-import { evaluateImage, imageDistance } from '@sjd/shapes';
+import { evaluateImage } from '@sjd/shapes';
 
 /** One image's verdict; `features` only where FID is measured (fashion). */
 export interface ImageVerdict {
@@ -40,20 +40,4 @@ export async function openImageJudge(manifest: Pick<ModelManifest, 'name'>): Pro
     },
     release: () => classifier.release(),
   };
-}
-
-/**
- * Mean over all unordered pairs of the mean absolute byte difference / 255: the images of
- * one prompt under different seeds (any size, all the same).
- */
-export function pairwiseDiversity(images: readonly Uint8Array[]): number {
-  let sum = 0;
-  let pairs = 0;
-  for (let i = 0; i < images.length; i++) {
-    for (let j = i + 1; j < images.length; j++) {
-      sum += imageDistance(images[i]!, images[j]!);
-      pairs++;
-    }
-  }
-  return pairs === 0 ? 0 : sum / pairs;
 }

@@ -4,9 +4,9 @@
  * so that its peak RSS and timings are its own.
  */
 import { type DecodingMethod, encodePrompt, generate, OnnxLogitsProvider } from '@sjd/backend-node';
-import { shippedModelDir } from '@sjd/shapes';
+import { pairwiseDiversity, shippedModelDir } from '@sjd/shapes';
 import { type MethodConfig, seedFor } from './bench-plan.js';
-import { openImageJudge, pairwiseDiversity } from './image-judge.js';
+import { openImageJudge } from './image-judge.js';
 import type { RoundMeasurement } from './round-measurement.js';
 
 /** A loaded, warmed-up method that measures one round per call. */

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { encodePrompt, imageCodes, OnnxLogitsProvider } from '@sjd/backend-node';
-import { shippedModelDir } from '@sjd/shapes';
-import { openImageJudge, pairwiseDiversity } from './image-judge.js';
+import { pairwiseDiversity, shippedModelDir } from '@sjd/shapes';
+import { openImageJudge } from './image-judge.js';
 import type { MethodRunner } from './measure-method.js';
 
 export async function openTransformersJsRunner(

@@ -18,6 +18,15 @@ export function diversity(images: readonly Uint8Array[]): number {
     if (img.length !== IMAGE_BYTES)
       throw new RangeError(`image has ${img.length} bytes, expected ${IMAGE_BYTES}`);
   }
+  return pairwiseDiversity(images);
+}
+
+/**
+ * The mean, over all unordered pairs of `images` (any size, all the same), of
+ * {@link imageDistance}; fewer than two images give 0. {@link diversity} is this with the
+ * shapes world's image size checked.
+ */
+export function pairwiseDiversity(images: readonly Uint8Array[]): number {
   let sum = 0;
   let pairs = 0;
   for (let i = 0; i < images.length; i++) {

@@ -15,7 +15,7 @@ export {
   FOREGROUND_COVERAGE,
   MIN_SHAPE_PIXELS,
 } from './detect-shapes.js';
-export { diversity, imageDistance } from './diversity.js';
+export { diversity, imageDistance, pairwiseDiversity } from './diversity.js';
 export {
   type Adherence,
   type AttributeRates,
