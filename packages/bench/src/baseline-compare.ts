@@ -64,7 +64,7 @@ for (const [i, config] of configs.entries()) {
     processes.push({
       tree,
       config: i,
-      process: await MethodProcess.start(config, label, captions[0]!, undefined, worker),
+      process: await MethodProcess.start(config, label, captions[0]!, { worker }),
     });
   }
 }

@@ -51,13 +51,27 @@ const options = new Command('bench')
   )
   .option('--rounds <n>', 'rounds (prompts) instead of the default 32 (fashion: 30)', Number)
   .option('--seeds <n>', 'seeds per prompt instead of the default 8', Number)
+  .option('--isolate', 'time each method in a process of its own (steadier memory, noisier ratios)')
+  .option(
+    '--threads <n>',
+    "onnxruntime intra-op threads per method process (default: onnxruntime's choice, every core)",
+    Number,
+  )
   .option(
     '--out <dir>',
     'results folder',
     fileURLToPath(new URL('../../../bench/results/', import.meta.url)),
   )
   .parse()
-  .opts<{ quick?: boolean; model?: string; rounds?: number; seeds?: number; out: string }>();
+  .opts<{
+    quick?: boolean;
+    model?: string;
+    rounds?: number;
+    seeds?: number;
+    threads?: number;
+    isolate?: boolean;
+    out: string;
+  }>();
 
 const quick = options.quick ?? false;
 const benchModel = resolveBenchModel(options.model);
@@ -72,36 +86,85 @@ const started = performance.now();
 process.stderr.write(
   `bench: ${benchModel.name}, ${configs.length} methods × ${captions.length} rounds (${fashion ? 'class prompts' : 'held-out captions'}) × ${seeds.length} seeds${quick ? ' (quick)' : ''}\n`,
 );
-const processes: MethodProcess[] = [];
-for (const config of configs) {
-  processes.push(
-    await MethodProcess.start(config, configLabel(config), captions[0]!, benchModel.dir),
-  );
+// Timing: by default the plan's methods take turns in one process, the peer comparison's
+// in another, so that every ratio compares methods timed under the same process-wide
+// conditions (two processes of identical code differ by up to 20 % here); peak RSS then
+// comes from a short run of each method in a process of its own. `--isolate` times each
+// method in its own process, as earlier versions did.
+const hostKeys = configs.map((config, i) =>
+  options.isolate ? `method ${i}` : config.cfgScale === undefined ? 'plan' : 'peers',
+);
+const hosts: { process: MethodProcess; configs: number[] }[] = [];
+const hostOf: { process: MethodProcess; configs: number[] }[] = [];
+for (const key of new Set(hostKeys)) {
+  const hosted = configs.flatMap((_, i) => (hostKeys[i] === key ? [i] : []));
+  const methods = hosted.map((i) => configs[i]!);
+  const host = {
+    configs: hosted,
+    process: await MethodProcess.start(
+      methods.length === 1 ? methods[0]! : methods,
+      methods.map(configLabel).join(' | '),
+      captions[0]!,
+      { modelDir: benchModel.dir, threads: options.threads },
+    ),
+  };
+  hosts.push(host);
+  for (const i of hosted) hostOf[i] = host;
 }
 const rounds: RoundMeasurement[][] = configs.map(() => []);
 for (const [c, caption] of captions.entries()) {
   for (let k = 0; k < configs.length; k++) {
     const i = (c + k) % configs.length; // each method starts a round equally often
-    rounds[i]![c] = await processes[i]!.runRound(c, caption, seeds);
+    const host = hostOf[i]!;
+    rounds[i]![c] = await host.process.runRound(c, caption, seeds, host.configs.indexOf(i));
   }
   process.stderr.write(
     `bench: round ${c + 1}/${captions.length} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
   );
 }
+const peakRss: number[] = [];
+for (const host of hosts) {
+  const rss = await host.process.finish();
+  if (host.configs.length === 1) peakRss[host.configs[0]!] = rss;
+}
+for (const [i, config] of configs.entries()) {
+  if (peakRss[i] !== undefined) continue;
+  // One round of the method alone: its memory does not depend on how long the run is.
+  const alone = await MethodProcess.start(config, configLabel(config), captions[0]!, {
+    modelDir: benchModel.dir,
+    threads: options.threads,
+  });
+  await alone.runRound(0, captions[0]!, seeds);
+  peakRss[i] = await alone.finish();
+}
 const results: { config: MethodConfig; m: MethodMeasurement }[] = [];
 for (const [i, config] of configs.entries()) {
-  results.push({ config, m: combineRounds(rounds[i]!, await processes[i]!.finish()) });
+  results.push({ config, m: combineRounds(rounds[i]!, peakRss[i]!) });
 }
 const baseline = results[0]!.m;
 const baselineMs = baseline.decodeMs / baseline.images;
 /** Median per-round speed-up over vanilla AR (the headline), its quartiles, and the ratio of totals. */
 const speedups = (m: MethodMeasurement) => {
   const s = speedupByRound(m, baseline);
+  const cpu =
+    m.cpuMsPerImageByRound.length > 0 && baseline.cpuMsPerImageByRound.length > 0
+      ? speedupByRound(m, baseline, 'cpu')
+      : null;
   return {
     speedup: s.median,
     speedupP25: s.p25,
     speedupP75: s.p75,
     speedupOfTotals: baselineMs / (m.decodeMs / m.images),
+    // The same ratio in CPU time: what the method saves in work, whatever else runs.
+    ...(cpu
+      ? {
+          cpuMsPerImage:
+            m.cpuMsPerImageByRound.reduce((a, b) => a + b, 0) / m.cpuMsPerImageByRound.length,
+          cpuSpeedup: cpu.median,
+          cpuSpeedupP25: cpu.p25,
+          cpuSpeedupP75: cpu.p75,
+        }
+      : {}),
   };
 };
 // fashion: FID on the classifier's features against the 10 000 test images, with the
@@ -155,6 +218,12 @@ const allRows = results.map(({ config, m }) => ({
   meanAcceptedDrafts: m.meanAcceptedDrafts,
   modelShare: m.providerMs / m.decodeMs,
   acceptanceByPosition: m.acceptanceByPosition,
+  // Round by round, for other estimators and for checking this run's spread.
+  byRound: {
+    msPerImage: m.msPerImageByRound,
+    cpuMsPerImage: m.cpuMsPerImageByRound,
+    stepsPerImage: m.stepsPerImageByRound,
+  },
   label: configLabel(config),
   redraft: config.redraft ?? null,
   cfgScale: config.cfgScale ?? null,
@@ -172,6 +241,7 @@ console.table(
     'step compr.': `${r.stepCompression.toFixed(2)}×`,
     'ms/img': r.msPerImage.toFixed(0),
     'speed-up (median, IQR)': `${r.speedup.toFixed(2)}× (${r.speedupP25.toFixed(2)}–${r.speedupP75.toFixed(2)})`,
+    'CPU-time speed-up': 'cpuSpeedup' in r ? `${r.cpuSpeedup!.toFixed(2)}×` : 'n/a',
     [fashion ? 'accuracy' : 'adherence']: percent(r.adherence),
     ...('fid' in r && r.fid !== undefined
       ? { FID: `${r.fid.toFixed(2)} ± ${r.fidStandardError!.toFixed(2)}` }

@@ -23,9 +23,12 @@ export async function openMethodRunner(
   config: MethodConfig,
   warmCaption: string,
   modelDir?: string,
+  /** onnxruntime intra-op threads (default: onnxruntime's choice). */
+  threads?: number,
 ): Promise<MethodRunner> {
   const model = await OnnxLogitsProvider.load({
     modelDir: modelDir ?? shippedModelDir,
+    ...(threads ? { threads } : {}),
     calibrate: config.window === 'auto',
   });
   const judge = await openImageJudge(model.manifest);
@@ -61,9 +64,11 @@ export async function openMethodRunner(
       let steps = 0;
       let tokens = 0;
       let decodeMs = 0;
+      let cpuMs = 0;
       let providerMs = 0;
       let acceptedDrafts = 0;
       for (const seed of seeds) {
+        const cpuBefore = process.cpuUsage();
         const started = performance.now();
         const result = await generate({
           provider: model,
@@ -74,6 +79,8 @@ export async function openMethodRunner(
           decoding,
         });
         decodeMs += performance.now() - started;
+        const cpu = process.cpuUsage(cpuBefore);
+        cpuMs += (cpu.user + cpu.system) / 1000;
         const s = result.statistics;
         steps += s.steps;
         tokens += s.tokens;
@@ -94,6 +101,7 @@ export async function openMethodRunner(
         steps,
         tokens,
         decodeMs,
+        cpuMs,
         providerMs,
         acceptedDrafts,
         holds,

@@ -82,11 +82,15 @@ export async function openTransformersJsRunner(
       const holds: boolean[] = [];
       const features: number[][] = [];
       let decodeMs = 0;
+      let cpuMs = 0;
       // transformers.js draws from its own unseeded sampler: the seeds only count images.
       for (const _seed of seeds) {
+        const cpuBefore = process.cpuUsage();
         const started = performance.now();
         const tokens = await run(prompt);
         decodeMs += performance.now() - started;
+        const cpu = process.cpuUsage(cpuBefore);
+        cpuMs += (cpu.user + cpu.system) / 1000;
         const rgb = await ours.decodeImage(imageCodes(ours.layout, tokens));
         images.push(rgb);
         const verdict = await judge.judge(rgb, caption);
@@ -98,6 +102,7 @@ export async function openTransformersJsRunner(
         steps: seeds.length * cells,
         tokens: seeds.length * cells,
         decodeMs,
+        cpuMs,
         providerMs: decodeMs,
         acceptedDrafts: 0,
         holds,

@@ -1,6 +1,10 @@
 /**
- * One benchmarked method in a child process of its own (worker.ts), driven round by round
- * over IPC, so that `pnpm bench` can interleave methods while each keeps its own peak RSS.
+ * Benchmarked methods in a child process (worker.ts), driven round by round over IPC, so
+ * that `pnpm bench` can interleave methods. A process hosts one method (its peak RSS is then
+ * that method's own) or several: methods that take turns in one process are timed under the
+ * same process-wide conditions (onnxruntime's threads, V8's compiled code, the CPU the
+ * scheduler gives it), which on a shared machine differ by up to 20 % between two processes
+ * of identical code, so their ratios are far steadier than ratios across processes.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +14,8 @@ import type { RoundMeasurement } from './round-measurement.js';
 export type ParentMessage =
   | {
       readonly type: 'round';
+      /** Which of the process's methods runs the round (0 when the process hosts one). */
+      readonly method?: number;
       readonly captionIndex: number;
       readonly caption: string;
       readonly seeds: readonly number[];
@@ -22,7 +28,29 @@ export type WorkerMessage =
   | { readonly type: 'done'; readonly peakRssMb: number }
   | { readonly type: 'error'; readonly message: string };
 
+/** What worker.ts receives as JSON in argv[2]: `config` (one method) or `configs` (several). */
+export interface WorkerJob {
+  readonly config?: MethodConfig;
+  readonly configs?: readonly MethodConfig[];
+  readonly warmCaption: string;
+  readonly modelDir?: string;
+  readonly threads?: number;
+}
+
 const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Where a method process finds its model and how it runs it. */
+export interface MethodProcessOptions {
+  /** Model folder (default: the shipped model). */
+  readonly modelDir?: string | undefined;
+  /** onnxruntime intra-op threads (default: onnxruntime's choice, every core). */
+  readonly threads?: number | undefined;
+  /**
+   * Another checkout's built worker.js, to compare two trees in one run. Older workers host
+   * one method each, so pass a single config with it.
+   */
+  readonly worker?: string | undefined;
+}
 
 export class MethodProcess {
   private constructor(
@@ -30,28 +58,50 @@ export class MethodProcess {
     readonly label: string,
   ) {}
 
-  /** Forks the worker and waits until the method is loaded and warmed up. */
+  /**
+   * Forks a worker hosting `config` (one method) or every config of an array (methods
+   * 0 … n−1 of {@link runRound}), and waits until they are loaded and warmed up.
+   */
   static async start(
-    config: MethodConfig,
+    config: MethodConfig | readonly MethodConfig[],
     label: string,
     warmCaption: string,
-    modelDir?: string,
-    /** Another checkout's built worker.js (same protocol), to compare two trees in one run. */
-    worker: string = workerPath,
+    options: MethodProcessOptions = {},
   ): Promise<MethodProcess> {
-    const job = JSON.stringify({ config, warmCaption, ...(modelDir ? { modelDir } : {}) });
-    const child = fork(worker, [job], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const { modelDir, threads, worker = workerPath } = options;
+    const job: WorkerJob = {
+      ...(Array.isArray(config) ? { configs: config } : { config: config as MethodConfig }),
+      warmCaption,
+      ...(modelDir ? { modelDir } : {}),
+      ...(threads ? { threads } : {}),
+    };
+    const child = fork(worker, [JSON.stringify(job)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const p = new MethodProcess(child, label);
     await p.next('ready');
     return p;
   }
 
-  async runRound(captionIndex: number, caption: string, seeds: readonly number[]) {
-    this.child.send({ type: 'round', captionIndex, caption, seeds } satisfies ParentMessage);
+  /** Measures one round of the process's method `method` (0 for a one-method process). */
+  async runRound(
+    captionIndex: number,
+    caption: string,
+    seeds: readonly number[],
+    method = 0,
+  ): Promise<RoundMeasurement> {
+    const message: ParentMessage = {
+      type: 'round',
+      ...(method === 0 ? {} : { method }),
+      captionIndex,
+      caption,
+      seeds,
+    };
+    this.child.send(message);
     return ((await this.next('round')) as { measurement: RoundMeasurement }).measurement;
   }
 
-  /** Releases the model and ends the process; resolves to its peak RSS in MB. */
+  /** Releases the models and ends the process; resolves to its peak RSS in MB. */
   async finish(): Promise<number> {
     this.child.send({ type: 'finish' } satisfies ParentMessage);
     return ((await this.next('done')) as { peakRssMb: number }).peakRssMb;

@@ -5,7 +5,9 @@
  * method's wall-clock speed-up over vanilla AR between the two runs. Because the benchmark
  * interleaves its methods in rounds and takes ratios per round, a steady load slows AR and
  * SJD alike and the speed-ups should agree; the check is |hog / idle − 1| ≤ 15 % for every
- * method. Writes bench/results/noise.json.
+ * method. The benchmark times its methods in one process by default (`--isolate`: one
+ * process each, whose per-process offsets of up to 20 % this check exposed). Writes
+ * bench/results/noise.json.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,19 +24,35 @@ interface BenchRow {
   readonly stepCompression: number;
   readonly msPerImage: number;
   readonly cfgScale: number | null;
+  readonly cpuSpeedup?: number;
+  readonly cpuSpeedupP25?: number;
+  readonly cpuSpeedupP75?: number;
 }
 
 const options = new Command('bench:noise')
   .option('--full', 'compare two full benchmark runs instead of two quick ones')
   .option('--model <dir>', 'model folder (default: the shipped model)')
   .option('--tolerance <fraction>', 'largest allowed |hog / idle − 1| of a speed-up', '0.15')
+  .option('--rounds <n>', 'rounds per run (passed to the benchmark)', '16')
+  .option('--seeds <n>', 'seeds per round (passed to the benchmark)', '2')
+  .option('--threads <n>', 'onnxruntime threads per benchmark process (passed on)')
+  .option('--isolate', 'time each method in its own process (passed on), the old layout')
   .option(
     '--out <dir>',
     'results folder',
     fileURLToPath(new URL('../../../bench/results/', import.meta.url)),
   )
   .parse()
-  .opts<{ full?: boolean; model?: string; tolerance: string; out: string }>();
+  .opts<{
+    full?: boolean;
+    model?: string;
+    tolerance: string;
+    rounds: string;
+    seeds: string;
+    threads?: string;
+    isolate?: boolean;
+    out: string;
+  }>();
 
 const tolerance = Number(options.tolerance);
 if (!(tolerance > 0 && tolerance < 1)) {
@@ -49,6 +67,9 @@ async function runBench(name: string): Promise<{ rows: BenchRow[]; loadAverage: 
   const args = [benchMain, '--out', `${out}/`];
   if (!options.full) args.push('--quick');
   if (options.model !== undefined) args.push('--model', options.model);
+  args.push('--rounds', options.rounds, '--seeds', options.seeds);
+  if (options.threads !== undefined) args.push('--threads', options.threads);
+  if (options.isolate) args.push('--isolate');
   process.stderr.write(`bench:noise: ${name} run\n`);
   const before = loadavg()[0]!;
   const code = await new Promise<number | null>((resolve) => {
@@ -92,23 +113,45 @@ const comparison = idle.rows.map((row) => {
     ratio: other.speedup / row.speedup,
     idleMsPerImage: row.msPerImage,
     hogMsPerImage: other.msPerImage,
+    idleCpuSpeedup: row.cpuSpeedup ?? null,
+    hogCpuSpeedup: other.cpuSpeedup ?? null,
+    cpuRatio:
+      row.cpuSpeedup !== undefined && other.cpuSpeedup !== undefined
+        ? other.cpuSpeedup / row.cpuSpeedup
+        : null,
   };
 });
-const worst = comparison.reduce((a, b) => (Math.abs(b.ratio - 1) > Math.abs(a.ratio - 1) ? b : a));
+const worstOf = (ratio: (c: (typeof comparison)[number]) => number) =>
+  comparison.reduce((a, b) => (Math.abs(ratio(b) - 1) > Math.abs(ratio(a) - 1) ? b : a));
+const worst = worstOf((c) => c.ratio);
 const met = comparison.every((c) => Math.abs(c.ratio - 1) <= tolerance);
+const cpuMeasured = comparison.every((c) => c.cpuRatio !== null);
+const cpuWorst = worstOf((c) => c.cpuRatio ?? 1);
+const cpuMet = cpuMeasured && comparison.every((c) => Math.abs(c.cpuRatio! - 1) <= tolerance);
+const iqr = (x: number, q: readonly number[]) =>
+  `${x.toFixed(2)}× (${q.map((v) => v.toFixed(2)).join('–')})`;
 
 console.table(
   comparison.map((c) => ({
     method: c.label,
-    'idle speed-up (IQR)': `${c.idleSpeedup.toFixed(2)}× (${c.idleIqr.map((x) => x.toFixed(2)).join('–')})`,
-    'hog speed-up (IQR)': `${c.hogSpeedup.toFixed(2)}× (${c.hogIqr.map((x) => x.toFixed(2)).join('–')})`,
+    'idle speed-up (IQR)': iqr(c.idleSpeedup, c.idleIqr),
+    'hog speed-up (IQR)': iqr(c.hogSpeedup, c.hogIqr),
     'hog / idle': c.ratio.toFixed(3),
+    'CPU-time speed-up idle → hog': cpuMeasured
+      ? `${c.idleCpuSpeedup!.toFixed(2)}× → ${c.hogCpuSpeedup!.toFixed(2)}× (${c.cpuRatio!.toFixed(3)})`
+      : 'n/a',
     'ms/img idle → hog': `${c.idleMsPerImage.toFixed(0)} → ${c.hogMsPerImage.toFixed(0)}`,
   })),
 );
+const loads = `load average ${idle.loadAverage.toFixed(2)} idle, ${loaded.loadAverage.toFixed(2)} beside the hog`;
 console.log(
-  `${met ? 'MET ' : 'MISS'}  every method's speed-up within ${(tolerance * 100).toFixed(0)}% between the idle and the CPU-hog run: worst ${worst.label} ${((worst.ratio - 1) * 100).toFixed(1)}% (load average ${idle.loadAverage.toFixed(2)} idle, ${loaded.loadAverage.toFixed(2)} beside the hog)`,
+  `${met ? 'MET ' : 'MISS'}  every method's wall-clock speed-up within ${(tolerance * 100).toFixed(0)}% between the idle and the CPU-hog run: worst ${worst.label} ${((worst.ratio - 1) * 100).toFixed(1)}% (${loads})`,
 );
+if (cpuMeasured) {
+  console.log(
+    `${cpuMet ? 'MET ' : 'MISS'}  every method's CPU-time speed-up within ${(tolerance * 100).toFixed(0)}%: worst ${cpuWorst.label} ${((cpuWorst.cpuRatio! - 1) * 100).toFixed(1)}%`,
+  );
+}
 mkdirSync(options.out, { recursive: true });
 const file = join(options.out, 'noise.json');
 writeFileSync(
@@ -117,8 +160,13 @@ writeFileSync(
     {
       run: options.full ? 'full' : 'quick',
       model: options.model ?? 'shipped',
+      rounds: Number(options.rounds),
+      seeds: Number(options.seeds),
+      threads: options.threads === undefined ? 'onnxruntime default' : Number(options.threads),
+      timing: options.isolate ? 'a process per method' : 'methods in one process',
       tolerance,
       met,
+      cpuMet: cpuMeasured ? cpuMet : null,
       loadAverage: { idle: idle.loadAverage, hog: loaded.loadAverage },
       comparison,
     },

@@ -56,6 +56,16 @@ describe('speed-up by round', () => {
     expect(baseline.decodeMs / method.decodeMs).toBeCloseTo(1220 / 315, 12);
   });
 
+  it('in CPU time where every round measured it, and not at all where one did not', () => {
+    const baseline = combineRounds([round(100, { cpuMs: 80 }), round(1000, { cpuMs: 90 })], 0);
+    const method = combineRounds([round(25, { cpuMs: 20 }), round(250, { cpuMs: 30 })], 0);
+    expect(speedupByRound(method, baseline, 'cpu').rounds).toEqual([4, 3]);
+    expect(speedupByRound(method, baseline).rounds).toEqual([4, 4]);
+    const old = combineRounds([round(100, { cpuMs: 80 }), round(1000)], 0);
+    expect(old.cpuMsPerImageByRound).toEqual([]);
+    expect(old.stepsPerImageByRound).toEqual([5, 5]);
+  });
+
   it('quartiles interpolate between order statistics', () => {
     expect(quartiles([4, 1, 3, 2, 5])).toEqual({ p25: 2, median: 3, p75: 4 });
     expect(quartiles([1, 2])).toEqual({ p25: 1.25, median: 1.5, p75: 1.75 });

@@ -11,6 +11,12 @@ export interface RoundMeasurement {
   readonly steps: number;
   readonly tokens: number;
   readonly decodeMs: number;
+  /**
+   * CPU time (user + system, every thread of the process) spent decoding. Far less moved by
+   * other processes' load than wall-clock time: it leaves out the time spent waiting for a
+   * core. Absent from workers of older checkouts.
+   */
+  readonly cpuMs?: number;
   readonly providerMs: number;
   readonly acceptedDrafts: number;
   /** Per image, seed by seed: the caption holds. */
@@ -43,6 +49,10 @@ export interface MethodMeasurement {
   readonly meanAcceptedDrafts: number;
   /** Milliseconds per image in each round, in round order. */
   readonly msPerImageByRound: number[];
+  /** CPU milliseconds per image in each round, in round order (empty when not measured). */
+  readonly cpuMsPerImageByRound: number[];
+  /** Forward passes per image in each round, in round order. */
+  readonly stepsPerImageByRound: number[];
   readonly peakRssMb: number;
 }
 
@@ -77,6 +87,10 @@ export function combineRounds(
     acceptanceByPosition,
     meanAcceptedDrafts: sum((r) => r.acceptedDrafts) / Math.max(1, steps),
     msPerImageByRound: rounds.map((r) => r.decodeMs / r.images),
+    stepsPerImageByRound: rounds.map((r) => r.steps / r.images),
+    cpuMsPerImageByRound: rounds.every((r) => r.cpuMs !== undefined)
+      ? rounds.map((r) => r.cpuMs! / r.images)
+      : [],
     peakRssMb,
   };
 }
@@ -95,13 +109,18 @@ export function quartiles(values: readonly number[]): { p25: number; median: num
 }
 
 /**
- * A method's wall-clock speed-up over the baseline, round by round (baseline ms per image
- * over the method's, in the same round), summarised by median and interquartile range.
+ * A method's speed-up over the baseline, round by round (baseline ms per image over the
+ * method's, in the same round), summarised by median and interquartile range: in wall-clock
+ * time (the default) or in CPU time.
  */
 export function speedupByRound(
   method: MethodMeasurement,
   baseline: MethodMeasurement,
+  clock: 'wall' | 'cpu' = 'wall',
 ): { median: number; p25: number; p75: number; rounds: number[] } {
-  const rounds = method.msPerImageByRound.map((ms, i) => baseline.msPerImageByRound[i]! / ms);
+  const of = (m: MethodMeasurement) =>
+    clock === 'wall' ? m.msPerImageByRound : m.cpuMsPerImageByRound;
+  const base = of(baseline);
+  const rounds = of(method).map((ms, i) => base[i]! / ms);
   return { ...quartiles(rounds), rounds };
 }
