@@ -48,6 +48,7 @@ export async function openMethodRunner(
     window: config.window,
     ...(config.init ? { init: config.init } : {}),
     ...(config.redraft ? { redraft: config.redraft } : {}),
+    ...(config.branches ? { branches: config.branches } : {}),
   };
 
   return {
@@ -63,6 +64,7 @@ export async function openMethodRunner(
       let decodeMs = 0;
       let providerMs = 0;
       let acceptedDrafts = 0;
+      let branchSteps = 0;
       for (const seed of seeds) {
         const started = performance.now();
         const result = await generate({
@@ -78,7 +80,8 @@ export async function openMethodRunner(
         steps += s.steps;
         tokens += s.tokens;
         providerMs += s.providerMs;
-        acceptedDrafts += s.meanAcceptedDrafts * s.steps;
+        acceptedDrafts += s.meanAcceptedDrafts * s.steps + s.branchAcceptedDrafts;
+        branchSteps += s.branchSteps;
         s.verifiedByPosition.forEach((count, i) => {
           verifiedByPosition[i] = (verifiedByPosition[i] ?? 0) + count;
           acceptedByPosition[i] = (acceptedByPosition[i] ?? 0) + (s.acceptedByPosition[i] ?? 0);
@@ -96,6 +99,7 @@ export async function openMethodRunner(
         decodeMs,
         providerMs,
         acceptedDrafts,
+        branchSteps,
         holds,
         diversity: images.length > 1 ? pairwiseDiversity(images) : null,
         ...(features.length > 0 ? { features } : {}),
