@@ -19,7 +19,7 @@ describe('the benchmark plan', () => {
       'sjd L=32 vertical',
     ]);
   });
-  it("--plan pac: AR first, the paper's SJD, the best exact mode with 0, 1, 3 and 7 branches", () => {
+  it("--plan pac: AR first, the paper's SJD, the best exact mode with 0, 1, 3 and 7 branches, longer windows", () => {
     expect(pacConfigs().map(configLabel)).toEqual([
       'ar',
       'sjd L=16 random',
@@ -28,6 +28,9 @@ describe('the benchmark plan', () => {
       'sjd L=16 above-distribution coupled +1 branch',
       'sjd L=16 above-distribution coupled +3 branches',
       'sjd L=16 above-distribution coupled +7 branches',
+      'sjd L=32 vertical coupled',
+      'sjd L=32 vertical coupled +3 branches',
+      'sjd L=64 vertical coupled +3 branches',
     ]);
   });
 

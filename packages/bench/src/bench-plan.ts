@@ -60,8 +60,9 @@ export function methodConfigs(quick: boolean): MethodConfig[] {
 /**
  * `--plan pac` (issue 13, SJD-PAC's proactive drafting as extra batch rows): vanilla AR, the
  * paper's SJD (random, L = 16), the best exact mode of the full plan on fashion-v1 (L = 16,
- * above-distribution, coupled), and that mode with 1, 3 and 7 branches; plus the paper's SJD
- * with 3 branches, to show what branches alone buy.
+ * above-distribution, coupled), and that mode with 1, 3 and 7 branches; the paper's SJD
+ * with 3 branches, to show what branches alone buy; and the longer coupled vertical windows
+ * (L = 32, 64), the most compressive family, with and without 3 branches.
  */
 export function pacConfigs(): MethodConfig[] {
   const best = {
@@ -76,6 +77,10 @@ export function pacConfigs(): MethodConfig[] {
     { method: 'sjd', window: 16, init: 'random', branches: 3 },
     best,
     ...[1, 3, 7].map((branches) => ({ ...best, branches })),
+    // The most compressive family of the full plan (longer windows), without and with branches.
+    { method: 'sjd', window: 32, init: 'vertical', redraft: 'coupled' },
+    { method: 'sjd', window: 32, init: 'vertical', redraft: 'coupled', branches: 3 },
+    { method: 'sjd', window: 64, init: 'vertical', redraft: 'coupled', branches: 3 },
   ];
 }
 
