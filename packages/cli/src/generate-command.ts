@@ -190,8 +190,12 @@ export async function runGenerate(
             flags.method === 'sjd' && flags.window === 'auto'
               ? ` (windows ${s.windowSteps.map(([w, n]) => `${w}×${n}`).join(' ')}; costs: ${costProfile ? flags.costProfile : 'default guess'})`
               : '';
+          const branches =
+            flags.method === 'sjd' && flags.branches > 0
+              ? ` +${flags.branches} branches (taken in ${s.branchSteps} steps)`
+              : '';
           process.stdout.write(
-            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}${windows}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
+            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}${branches}${windows}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
           );
         }
       }
