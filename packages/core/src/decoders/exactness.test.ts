@@ -15,7 +15,7 @@ import type { Redraft, SjdFaults } from './sjd-decoder.js';
  * distribution of vanilla sampling under the same processing chain. On toy models whose
  * sequence distribution can be enumerated, a chi-square goodness-of-fit test compares
  * decoder samples with the exact distribution. Fixed seeds make every run identical;
- * the level 1e-4 with 123 honest configurations leaves a false alarm chance near 1%, while
+ * the level 1e-4 with 124 honest configurations leaves a false alarm chance near 1%, while
  * the negative controls below (six broken SJD variants) fall far below it at the same
  * sample size.
  */
@@ -228,6 +228,16 @@ for (const chain of Object.keys(CHAINS)) {
     branches: 1,
   });
 }
+configs.push({
+  name: 'branches 2, auto window, coupled vertical, cfg 2.5',
+  layout: GRID_3X3,
+  chain: 'cfg 2.5',
+  method: 'sjd',
+  window: 'auto',
+  init: 'vertical',
+  redraft: 'coupled',
+  branches: 2,
+});
 configs.push({
   name: 'branches 3, L=4 horizontal cfg, end-of-row layout',
   layout: GRID_WITH_EOL,
