@@ -1,7 +1,7 @@
 import { fashionLabels } from '@sjd/fashion';
 import { describe, expect, it } from 'vitest';
 import { barChartSvg } from './bar-chart-svg.js';
-import { benchPrompts, configLabel, methodConfigs, seedFor } from './bench-plan.js';
+import { benchPrompts, configLabel, methodConfigs, pacConfigs, seedFor } from './bench-plan.js';
 
 describe('the benchmark plan', () => {
   it('measures vanilla AR first (the baseline), greedy Jacobi, and SJD × 3 initialisers × 3 windows', () => {
@@ -19,6 +19,21 @@ describe('the benchmark plan', () => {
       'sjd L=32 vertical',
     ]);
   });
+  it("--plan pac: AR first, the paper's SJD, the best exact mode with 0, 1, 3 and 7 branches, longer windows", () => {
+    expect(pacConfigs().map(configLabel)).toEqual([
+      'ar',
+      'sjd L=16 random',
+      'sjd L=16 random +3 branches',
+      'sjd L=16 above-distribution coupled',
+      'sjd L=16 above-distribution coupled +1 branch',
+      'sjd L=16 above-distribution coupled +3 branches',
+      'sjd L=16 above-distribution coupled +7 branches',
+      'sjd L=32 vertical coupled',
+      'sjd L=32 vertical coupled +3 branches',
+      'sjd L=64 vertical coupled +3 branches',
+    ]);
+  });
+
   it('gives every caption its own seeds', () => {
     const { captions, seeds } = benchPrompts(false);
     const all = captions.flatMap((_, c) => seeds.map((s) => seedFor(c, s)));

@@ -12,6 +12,8 @@ export interface MethodConfig {
   readonly redraft?: Redraft;
   /** Overrides the model's recommended CFG scale (the transformers.js comparison runs without CFG). */
   readonly cfgScale?: number;
+  /** SJD's proactive branches per step (`decoding.branches`); absent: 0. */
+  readonly branches?: number;
 }
 
 /**
@@ -53,6 +55,33 @@ export function methodConfigs(quick: boolean): MethodConfig[] {
     sjd('auto', 'above-distribution', 'coupled'),
   );
   return configs;
+}
+
+/**
+ * `--plan pac` (issue 13, SJD-PAC's proactive drafting as extra batch rows): vanilla AR, the
+ * paper's SJD (random, L = 16), the best exact mode of the full plan on fashion-v1 (L = 16,
+ * above-distribution, coupled), and that mode with 1, 3 and 7 branches; the paper's SJD
+ * with 3 branches, to show what branches alone buy; and the longer coupled vertical windows
+ * (L = 32, 64), the most compressive family, with and without 3 branches.
+ */
+export function pacConfigs(): MethodConfig[] {
+  const best = {
+    method: 'sjd',
+    window: 16,
+    init: 'above-distribution',
+    redraft: 'coupled',
+  } as const satisfies MethodConfig;
+  return [
+    { method: 'ar', window: 1, init: null },
+    { method: 'sjd', window: 16, init: 'random' },
+    { method: 'sjd', window: 16, init: 'random', branches: 3 },
+    best,
+    ...[1, 3, 7].map((branches) => ({ ...best, branches })),
+    // The most compressive family of the full plan (longer windows), without and with branches.
+    { method: 'sjd', window: 32, init: 'vertical', redraft: 'coupled' },
+    { method: 'sjd', window: 32, init: 'vertical', redraft: 'coupled', branches: 3 },
+    { method: 'sjd', window: 64, init: 'vertical', redraft: 'coupled', branches: 3 },
+  ];
 }
 
 /**
@@ -110,7 +139,8 @@ export function configLabel(c: MethodConfig): string {
   const cfg = c.cfgScale === undefined ? '' : ` (cfg ${c.cfgScale})`;
   if (c.method === 'ar' || c.method === 'transformers.js') return `${c.method}${cfg}`;
   const redraft = c.redraft === 'coupled' ? ' coupled' : '';
-  return `${c.method} L=${c.window}${c.init ? ` ${c.init}` : ''}${redraft}${cfg}`;
+  const branches = c.branches ? ` +${c.branches} branch${c.branches === 1 ? '' : 'es'}` : '';
+  return `${c.method} L=${c.window}${c.init ? ` ${c.init}` : ''}${redraft}${branches}${cfg}`;
 }
 
 /** The peer comparison: our vanilla AR and transformers.js, both without CFG. */

@@ -14,6 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError } from '@sjd/backend-node';
 import {
   bootstrapFrechet,
   FashionJudge,
@@ -30,6 +31,7 @@ import {
   configLabel,
   type MethodConfig,
   methodConfigs,
+  pacConfigs,
   peerConfigs,
   resolveBenchModel,
 } from './bench-plan.js';
@@ -58,6 +60,11 @@ const options = new Command('bench')
     Number,
   )
   .option(
+    '--plan <plan>',
+    "'full' (every method and initialiser) or 'pac' (SJD-PAC's proactive branches beside AR, the paper's SJD and the best exact mode; writes pac-<model>.json)",
+    'full',
+  )
+  .option(
     '--out <dir>',
     'results folder',
     fileURLToPath(new URL('../../../bench/results/', import.meta.url)),
@@ -70,8 +77,17 @@ const options = new Command('bench')
     seeds?: number;
     threads?: number;
     isolate?: boolean;
+    plan: string;
     out: string;
   }>();
+if (options.plan !== 'full' && options.plan !== 'pac') {
+  throw new InvalidArgumentError({
+    field: '--plan',
+    allowed: 'full | pac',
+    received: options.plan,
+  });
+}
+const pac = options.plan === 'pac';
 
 const quick = options.quick ?? false;
 const benchModel = resolveBenchModel(options.model);
@@ -80,7 +96,7 @@ const { captions, seeds } = benchPrompts(quick, benchModel.kind, {
   ...(options.rounds ? { rounds: options.rounds } : {}),
   ...(options.seeds ? { seeds: options.seeds } : {}),
 });
-const configs = [...methodConfigs(quick), ...peerConfigs()];
+const configs = pac ? pacConfigs() : [...methodConfigs(quick), ...peerConfigs()];
 
 const started = performance.now();
 process.stderr.write(
@@ -216,6 +232,10 @@ const allRows = results.map(({ config, m }) => ({
   diversity: m.diversity,
   peakRssMb: m.peakRssMb,
   meanAcceptedDrafts: m.meanAcceptedDrafts,
+  branches: config.branches ?? 0,
+  /** Steps that took a proactive branch, over all steps. */
+  branchStepShare: m.branchStepShare,
+  firstPositionAcceptance: m.acceptanceByPosition[0] ?? null,
   modelShare: m.providerMs / m.decodeMs,
   acceptanceByPosition: m.acceptanceByPosition,
   // Round by round, for other estimators and for checking this run's spread.
@@ -250,14 +270,22 @@ console.table(
     diversity: r.diversity.toFixed(4),
     'div. vs AR (% ± se)': `${points(r.quality.diversityDifference.value)} ± ${(r.quality.diversityDifference.standardError * 100).toFixed(1)}`,
     'peak RSS MB': r.peakRssMb.toFixed(0),
+    ...(pac
+      ? {
+          'first acc.':
+            r.firstPositionAcceptance === null ? '' : percent(r.firstPositionAcceptance),
+          'branch steps': percent(r.branchStepShare),
+        }
+      : {}),
   })),
 );
 const ar = rows[0]!;
-const jacobi = rows.find((r) => r.method === 'jacobi')!;
+const jacobi = rows.find((r) => r.method === 'jacobi');
 const paper = rows.filter(
   (r) =>
     r.method === 'sjd' &&
     r.redraft === null &&
+    r.branches === 0 &&
     r.init !== 'above-distribution' &&
     r.init !== 'context-frequency' &&
     r.window !== 'auto',
@@ -362,11 +390,15 @@ const checks: [string, boolean, string][] = [
       .map((r) => r.label)
       .join(', ') || 'all',
   ],
-  [
-    'greedy Jacobi diversity collapses (< 10% of AR)',
-    jacobi.diversity < 0.1 * ar.diversity,
-    jacobi.diversity.toFixed(3),
-  ],
+  ...(jacobi
+    ? [
+        [
+          'greedy Jacobi diversity collapses (< 10% of AR)',
+          jacobi.diversity < 0.1 * ar.diversity,
+          jacobi.diversity.toFixed(3),
+        ] as [string, boolean, string],
+      ]
+    : []),
   ...fidChecks,
   ...goalChecks,
 ];
@@ -407,12 +439,14 @@ console.log(
 
 mkdirSync(options.out, { recursive: true });
 // The default model keeps the names the docs cite (latest.json); another model gets its name.
+// --plan pac writes pac-<model>.* beside the full plan's files, never over them.
 const suffix = benchModel.name === 'shapes-v2' ? '' : `-${benchModel.name}`;
+const stem = pac ? `pac-${benchModel.name}` : `latest${suffix}`;
 // The per-image verdicts stay out of the JSON (the quality comparison summarises them).
 const writtenRows = [...rows, ...peers].map(({ sample: _sample, ...row }) => row);
-writeFileSync(`${options.out}/latest${suffix}.json`, `${JSON.stringify(writtenRows, null, 2)}\n`);
+writeFileSync(`${options.out}/${stem}.json`, `${JSON.stringify(writtenRows, null, 2)}\n`);
 writeFileSync(
-  `${options.out}/latest${suffix}.svg`,
+  `${options.out}/${stem}.svg`,
   barChartSvg({
     title: `Step compression and wall-clock speed-up over vanilla AR (${captions.length * seeds.length} images per method, CPU)`,
     series: ['step compression', 'wall-clock speed-up'],
@@ -421,7 +455,7 @@ writeFileSync(
   }),
 );
 writeFileSync(
-  `${options.out}/acceptance${suffix}.svg`,
+  `${options.out}/${pac ? `acceptance-${stem}` : `acceptance${suffix}`}.svg`,
   lineChartSvg({
     title: `SJD: acceptance rate by window position (${benchModel.name}, pnpm bench)`,
     xLabel: 'window position of the draft (1 = first)',
@@ -432,5 +466,5 @@ writeFileSync(
   }),
 );
 console.log(
-  `wrote ${options.out}latest${suffix}.json, latest${suffix}.svg and acceptance${suffix}.svg`,
+  `wrote ${options.out}${stem}.json, ${stem}.svg and ${pac ? `acceptance-${stem}` : `acceptance${suffix}`}.svg`,
 );

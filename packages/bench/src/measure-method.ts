@@ -51,6 +51,7 @@ export async function openMethodRunner(
     window: config.window,
     ...(config.init ? { init: config.init } : {}),
     ...(config.redraft ? { redraft: config.redraft } : {}),
+    ...(config.branches ? { branches: config.branches } : {}),
   };
 
   return {
@@ -67,6 +68,7 @@ export async function openMethodRunner(
       let cpuMs = 0;
       let providerMs = 0;
       let acceptedDrafts = 0;
+      let branchSteps = 0;
       for (const seed of seeds) {
         const cpuBefore = process.cpuUsage();
         const started = performance.now();
@@ -85,7 +87,8 @@ export async function openMethodRunner(
         steps += s.steps;
         tokens += s.tokens;
         providerMs += s.providerMs;
-        acceptedDrafts += s.meanAcceptedDrafts * s.steps;
+        acceptedDrafts += s.meanAcceptedDrafts * s.steps + s.branchAcceptedDrafts;
+        branchSteps += s.branchSteps;
         s.verifiedByPosition.forEach((count, i) => {
           verifiedByPosition[i] = (verifiedByPosition[i] ?? 0) + count;
           acceptedByPosition[i] = (acceptedByPosition[i] ?? 0) + (s.acceptedByPosition[i] ?? 0);
@@ -104,6 +107,7 @@ export async function openMethodRunner(
         cpuMs,
         providerMs,
         acceptedDrafts,
+        branchSteps,
         holds,
         diversity: images.length > 1 ? pairwiseDiversity(images) : null,
         ...(features.length > 0 ? { features } : {}),

@@ -19,6 +19,8 @@ export interface RoundMeasurement {
   readonly cpuMs?: number;
   readonly providerMs: number;
   readonly acceptedDrafts: number;
+  /** Steps that took a proactive branch (SJD with `branches`); absent: 0. */
+  readonly branchSteps?: number;
   /** Per image, seed by seed: the caption holds. */
   readonly holds: boolean[];
   /** Diversity of the caption's images across seeds (null with one seed). */
@@ -47,6 +49,8 @@ export interface MethodMeasurement {
   readonly features: number[][];
   readonly acceptanceByPosition: (number | null)[];
   readonly meanAcceptedDrafts: number;
+  /** Steps that took a proactive branch, over all steps. */
+  readonly branchStepShare: number;
   /** Milliseconds per image in each round, in round order. */
   readonly msPerImageByRound: number[];
   /** CPU milliseconds per image in each round, in round order (empty when not measured). */
@@ -86,6 +90,7 @@ export function combineRounds(
     features: rounds.flatMap((r) => r.features ?? []),
     acceptanceByPosition,
     meanAcceptedDrafts: sum((r) => r.acceptedDrafts) / Math.max(1, steps),
+    branchStepShare: sum((r) => r.branchSteps ?? 0) / Math.max(1, steps),
     msPerImageByRound: rounds.map((r) => r.decodeMs / r.images),
     stepsPerImageByRound: rounds.map((r) => r.steps / r.images),
     cpuMsPerImageByRound: rounds.every((r) => r.cpuMs !== undefined)

@@ -24,6 +24,7 @@ export interface GenerateFlags {
   readonly init: DraftInit;
   readonly redraft: Redraft;
   readonly maxWindow: number;
+  readonly branches: number;
   readonly costProfile?: string;
   readonly seed?: number;
   readonly topK?: number;
@@ -39,8 +40,8 @@ export interface GenerateFlags {
 
 /** Flags (option names as Commander keys them) that a method does not read. */
 const IGNORED_BY: Record<DecodingMethod, readonly (keyof GenerateFlags)[]> = {
-  ar: ['window', 'init', 'redraft', 'maxWindow', 'costProfile'],
-  jacobi: ['redraft', 'maxWindow', 'costProfile'],
+  ar: ['window', 'init', 'redraft', 'maxWindow', 'branches', 'costProfile'],
+  jacobi: ['redraft', 'maxWindow', 'branches', 'costProfile'],
   sjd: [],
 };
 
@@ -49,6 +50,7 @@ const FLAG_NAMES: Partial<Record<keyof GenerateFlags, string>> = {
   init: '--init',
   redraft: '--redraft',
   maxWindow: '--max-window',
+  branches: '--branches',
   costProfile: '--cost-profile',
 };
 
@@ -145,6 +147,7 @@ export async function runGenerate(
         init: flags.init,
         redraft: flags.redraft,
         maxWindow: flags.maxWindow,
+        branches: flags.method === 'sjd' ? flags.branches : 0,
       },
     })) {
       if (event.type === 'generation-start') {
@@ -187,8 +190,12 @@ export async function runGenerate(
             flags.method === 'sjd' && flags.window === 'auto'
               ? ` (windows ${s.windowSteps.map(([w, n]) => `${w}×${n}`).join(' ')}; costs: ${costProfile ? flags.costProfile : 'default guess'})`
               : '';
+          const branches =
+            flags.method === 'sjd' && flags.branches > 0
+              ? ` +${flags.branches} branches (taken in ${s.branchSteps} steps)`
+              : '';
           process.stdout.write(
-            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}${windows}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
+            `sjd: ${flags.method}${flags.method === 'ar' ? '' : ` L=${flags.window} ${flags.init}`}${branches}${windows}, ${flags.images} image(s), ${s.tokens} tokens in ${s.steps} steps, step compression ${s.stepCompression.toFixed(2)}×, ${seconds.toFixed(2)} s (model ${(s.providerMs / 1000).toFixed(2)} s), seed ${seed} → ${summarizePaths(written)}\n`,
           );
         }
       }

@@ -28,6 +28,7 @@ export function flagForField(field: string): string {
     'decoding.init': '--init',
     'decoding.redraft': '--redraft',
     'decoding.maxWindow': '--max-window',
+    'decoding.branches': '--branches',
     seed: '--seed',
     images: '--images',
     scale: '--scale',

@@ -56,6 +56,12 @@ export function createProgram(version: string): Command {
       DEFAULT_DECODING.maxWindow,
     )
     .option(
+      '--branches <B>',
+      'sjd: proactive branches per step, 0–15 (extra batch rows guessing another first token; lossless; cheap on a GPU, costly on a CPU)',
+      integerOption,
+      DEFAULT_DECODING.branches,
+    )
+    .option(
       '--cost-profile <file.json>',
       "--window auto: step costs saved by `sjd calibrate` (default: the core's fixed guess)",
     )

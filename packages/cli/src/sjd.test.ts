@@ -70,6 +70,7 @@ describe('sjd generate', () => {
     [['--top-k', '-3'], /invalid --top-k: expected an integer ≥ 0/],
     [['--window', '0'], /invalid --window: expected an integer in \[1, 1024\]/],
     [['--window', '2.5'], /--window.*expected an integer/],
+    [['--branches', '16'], /invalid --branches: expected an integer in \[0, 15\]/],
     [['--temperature', '-1'], /invalid --temperature/],
     [['--images', '0'], /invalid --images/],
     [['--seed', '1e300'], /invalid --seed: expected a safe integer/],
@@ -172,6 +173,30 @@ describe('sjd flags', () => {
     expect(summary.statistics.tokens).toBe(256);
     const png = PNG.sync.read(readFileSync(out));
     expect([png.width, png.height]).toEqual([256, 256]);
+  });
+
+  it('--branches runs SJD with proactive branches and reports the steps that took one', async () => {
+    const { code, stdout } = await run(
+      'generate',
+      CAPTION,
+      '--model',
+      modelDir,
+      '--seed',
+      '3',
+      '--window',
+      '8',
+      '--init',
+      'random',
+      '--branches',
+      '3',
+      '--json',
+      '--out',
+      join(scratch, 'branches.png'),
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.statistics.tokens).toBe(256);
+    expect(summary.statistics.branchSteps).toBeGreaterThan(0);
   });
 
   it('--out with another extension than .png is rejected', async () => {

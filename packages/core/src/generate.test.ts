@@ -132,3 +132,74 @@ describe('generate with several requests', () => {
     ).toBeGreaterThan(1e-4);
   });
 });
+
+describe('proactive branches (decoding.branches)', () => {
+  it('leave greedy decoding as it is: SJD at temperature 0 with branches gives the greedy tokens', async () => {
+    const greedy = { ...PLAIN, temperature: 0 };
+    const ar = await generate({
+      provider,
+      prompt: PROMPT,
+      seed: 3,
+      images: 4,
+      sampling: greedy,
+      decoding: { method: 'ar' },
+    });
+    for (const branches of [1, 3]) {
+      const sjd = await generate({
+        provider,
+        prompt: PROMPT,
+        seed: 3,
+        images: 4,
+        sampling: greedy,
+        decoding: { method: 'sjd', window: 4, init: 'random', branches },
+      });
+      expect(sjd.images.map((i) => [...i.tokens])).toEqual(ar.images.map((i) => [...i.tokens]));
+    }
+  });
+
+  it('feed every branch as extra rows over the prompt and count the steps that took one', async () => {
+    const result = await generate({
+      provider,
+      prompt: PROMPT,
+      unconditionalPrompt: OTHER,
+      seed: 5,
+      images: 40,
+      sampling: { ...PLAIN, cfgScale: 2 },
+      decoding: { method: 'sjd', window: 4, init: 'random', branches: 2 },
+    });
+    expect(result.statistics.branchSteps).toBeGreaterThan(0);
+    const plain = await generate({
+      provider,
+      prompt: PROMPT,
+      seed: 5,
+      images: 2,
+      decoding: { method: 'sjd', window: 4, init: 'random' },
+    });
+    expect(plain.statistics.branchSteps).toBe(0);
+  });
+
+  it('are refused with a typed error naming decoding.branches by a provider without adoptRows', async () => {
+    const withoutAdopt = Object.assign(Object.create(provider), {
+      openSession: async (options: Parameters<typeof provider.openSession>[0]) => {
+        const session = await provider.openSession(options);
+        return {
+          rows: session.rows,
+          get length() {
+            return session.length;
+          },
+          evaluate: session.evaluate.bind(session),
+          truncate: session.truncate.bind(session),
+          dispose: session.dispose.bind(session),
+        };
+      },
+    });
+    const run = generate({
+      provider: withoutAdopt,
+      prompt: PROMPT,
+      seed: 1,
+      decoding: { method: 'sjd', window: 4, branches: 1 },
+    });
+    await expect(run).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(run).rejects.toMatchObject({ field: 'decoding.branches' });
+  });
+});

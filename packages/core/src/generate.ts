@@ -102,11 +102,22 @@ async function* decodeImage(
   const { prompt, unconditionalPrompt, sampling, decoding } = options;
   // Each row opens on its prompt less the last token, which its first block feeds.
   const prompts = unconditionalPrompt ? [prompt, unconditionalPrompt] : [prompt];
-  const prefixes = prompts.map((p) => p.subarray(0, -1));
+  // SJD's proactive branches: 1 + branches copies of the prompt rows over one prefix.
+  const groups = decoding.method === 'sjd' ? 1 + decoding.branches : 1;
+  const prefixes = Array.from({ length: groups }, () =>
+    prompts.map((p) => p.subarray(0, -1)),
+  ).flat();
   const openStarted = performance.now();
   const session = await provider.openSession(signal ? { prefixes, signal } : { prefixes });
   stats.providerMs += performance.now() - openStarted;
   try {
+    if (groups > 1 && typeof session.adoptRows !== 'function') {
+      throw new InvalidArgumentError({
+        field: 'decoding.branches',
+        allowed: `0 with provider ${provider.providerId}: its sessions have no adoptRows`,
+        received: decoding.branches,
+      });
+    }
     const greedy = decoding.method === 'jacobi';
     const chain = createSamplingChain(provider.layout, provider.vocabSize, {
       ...sampling,
@@ -120,6 +131,7 @@ async function* decodeImage(
       random,
       stats,
       promptEnds: prompts.map((p) => p[p.length - 1]!),
+      groups,
       signal,
     });
     const steps =
@@ -137,6 +149,7 @@ async function* decodeImage(
                 relativeCost: provider.relativeCost
                   ? (n: number) => provider.relativeCost!(n)
                   : defaultRelativeCost,
+                branches: decoding.branches,
               },
               faults,
             );

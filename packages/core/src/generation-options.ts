@@ -31,6 +31,14 @@ export interface DecodingSettings {
   readonly redraft?: Redraft;
   /** Upper bound of an `auto` window, integer in [1, 1024]. Default 64. */
   readonly maxWindow?: number;
+  /**
+   * SJD only: proactive branches per step, integer in [0, 15]; 0 (the default)
+   * is off. Each branch is an extra batch row (two with CFG) guessing another first token;
+   * when the first draft is rejected for that token, the step goes on on that row. Lossless;
+   * more tokens per forward pass, at the price of wider passes (nearly free on a GPU at small
+   * batch, paid in full on a CPU). Needs a provider whose sessions implement `adoptRows`.
+   */
+  readonly branches?: number;
 }
 
 /** Everything one call to {@link generate} or {@link generateStream} needs. */
@@ -81,4 +89,5 @@ export const DEFAULT_DECODING: Required<DecodingSettings> = {
   init: 'above-distribution',
   redraft: 'independent',
   maxWindow: 64,
+  branches: 0,
 };

@@ -22,6 +22,15 @@ const provider = () =>
 
 const cases: [string, Partial<GenerateOptions> & Record<string, unknown>, string, RegExp][] = [
   ['window 0', { decoding: { window: 0 } }, 'decoding.window', /integer in \[1, 1024\]/],
+  ['branches 16', { decoding: { branches: 16 } }, 'decoding.branches', /integer in \[0, 15\]/],
+  ['branches −1', { decoding: { branches: -1 } }, 'decoding.branches', /integer in \[0, 15\]/],
+  ['branches 1.5', { decoding: { branches: 1.5 } }, 'decoding.branches', /integer/],
+  [
+    'branches with ar',
+    { decoding: { method: 'ar', branches: 2 } },
+    'decoding.branches',
+    /unless decoding.method is sjd/,
+  ],
   ['window 2.5', { decoding: { window: 2.5 } }, 'decoding.window', /integer/],
   ['window NaN', { decoding: { window: Number.NaN } }, 'decoding.window', /integer/],
   ['top-k −1', { sampling: { topK: -1 } }, 'sampling.topK', /integer ≥ 0/],

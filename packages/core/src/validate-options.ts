@@ -1,4 +1,5 @@
 import { DRAFT_INITS } from './decoders/draft-initializers.js';
+import { MAX_BRANCHES } from './decoders/proactive-branches.js';
 import { REDRAFTS } from './decoders/sjd-decoder.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import {
@@ -115,6 +116,24 @@ export function validateOptions(options: GenerateOptions): ResolvedOptions {
       field: 'decoding.maxWindow',
       allowed: 'an integer in [1, 1024]',
       received: decoding.maxWindow,
+    });
+  }
+  if (
+    !Number.isInteger(decoding.branches) ||
+    decoding.branches < 0 ||
+    decoding.branches > MAX_BRANCHES
+  ) {
+    throw new InvalidArgumentError({
+      field: 'decoding.branches',
+      allowed: `an integer in [0, ${MAX_BRANCHES}] (0: off)`,
+      received: decoding.branches,
+    });
+  }
+  if (decoding.branches > 0 && decoding.method !== 'sjd') {
+    throw new InvalidArgumentError({
+      field: 'decoding.branches',
+      allowed: '0 unless decoding.method is sjd',
+      received: decoding.branches,
     });
   }
   const images = options.images ?? 1;

@@ -26,7 +26,8 @@ export interface DecoderShape {
  * JavaScript memory whatever the execution provider. Rows are left-padded to equal length
  * (padding is never attended, position ids count real tokens only), so classifier-free
  * guidance's two rows run in one batch. Rejected drafts leave it by `truncate`
- * (see the core's `KvCache` for trimming vs masking).
+ * (see the core's `KvCache` for trimming vs masking); `adoptRows` copies a branch's kept
+ * slots between rows (SJD's proactive branches).
  */
 export class OnnxDecoderSession implements LogitsSession {
   readonly rows: number;
@@ -94,6 +95,15 @@ export class OnnxDecoderSession implements LogitsSession {
 
   async truncate(length: number): Promise<void> {
     this.cache.truncate(length, this.strategy);
+  }
+
+  /**
+   * Copies only the kept slots between rows (see `KvCache.adoptRows`), in place, also when
+   * the cache is a view of a `ForwardBatcher`'s merged output.
+   */
+  async adoptRows(source: readonly number[], count: number): Promise<void> {
+    if (this.disposed) throw new Error('OnnxDecoderSession: used after dispose');
+    this.cache.adoptRows(source, count);
   }
 
   async dispose(): Promise<void> {

@@ -74,6 +74,40 @@ describe('KvCache', () => {
     expect(cache.shared).toBeNull();
   });
 
+  it('adoptRows copies only the last live slots between rows, swaps included', () => {
+    const cache = filled(6);
+    // Mask the last slot: the last 2 live slots are then 3 and 4.
+    cache.truncate(5, 'mask');
+    cache.adoptRows([1, 0], 2);
+    expect(slotsOf(cache, 0)).toEqual([0, 1, 2, 3, 4, 5]);
+    const rowOf = (row: number) =>
+      Array.from({ length: 6 }, (_, s) => cache.tensors[1]![(row * 6 + s) * 2]);
+    expect(rowOf(0)).toEqual([0, 0, 0, 1, 1, 0]);
+    expect(rowOf(1)).toEqual([1, 1, 1, 0, 0, 1]);
+    expect(cache.length).toBe(5);
+    expect(() => cache.adoptRows([0, 2], 1)).toThrow(RangeError);
+    expect(() => cache.adoptRows([0, 0], 6)).toThrow(RangeError);
+  });
+
+  it('adoptRows writes in place into a merged batch view, only its own rows', () => {
+    // A batch of 3 rows, 1 head, 2 slots, head size 1; this cache holds rows 1 and 2.
+    const merged = Float32Array.of(10, 11, 20, 21, 30, 31);
+    const cache = new KvCache(2, 1, 1, 1);
+    cache.adopt(
+      { tensors: [merged, merged], rows: 3 },
+      1,
+      2,
+      [1, 1],
+      [
+        [1, 1],
+        [1, 1],
+      ],
+    );
+    cache.adoptRows([1, 1], 1);
+    expect([...merged]).toEqual([10, 11, 20, 31, 30, 31]);
+    expect(cache.shared).not.toBeNull();
+  });
+
   it('refuses to grow by truncation', () => {
     expect(() => filled(3).truncate(5, 'trim')).toThrow(RangeError);
   });

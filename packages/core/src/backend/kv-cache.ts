@@ -113,6 +113,57 @@ export class KvCache {
     this.shared = { batch, firstRow };
   }
 
+  /**
+   * Row r's last `count` live slots become a copy of row `source[r]`'s (keys, values and
+   * attention bookkeeping), all reads before any write. Only those slots are copied, per
+   * layer, head and row. Written in place, also when the tensors are views of a merged
+   * batch's output (`shared`): each cache writes only its own rows of it, so the next merged
+   * pass can still feed that output back whole. SJD's proactive branches use it to make every
+   * row hold the branch that was kept (`LogitsSession.adoptRows`).
+   */
+  adoptRows(source: readonly number[], count: number): void {
+    const { rows, heads, headDim } = this;
+    if (source.length !== rows || source.some((s) => !Number.isInteger(s) || s < 0 || s >= rows))
+      throw new RangeError(`adoptRows: expected ${rows} source rows in [0, ${rows})`);
+    const slots: number[] = [];
+    for (let s = this.slots - 1; s >= 0 && slots.length < count; s--)
+      if (this.live[s]) slots.unshift(s);
+    if (slots.length < count)
+      throw new RangeError(`adoptRows(${count}): the cache holds only ${slots.length} slots`);
+    const moves = source.map((from, to) => [from, to] as const).filter(([f, t]) => f !== t);
+    if (moves.length === 0 || count === 0) return;
+    const width = this.slots * headDim;
+    for (const tensor of this.tensors) {
+      const copies = moves.map(([from]) => {
+        const copy = new Float32Array(heads * count * headDim);
+        for (let h = 0; h < heads; h++) {
+          const base = (from * heads + h) * width;
+          slots.forEach((s, k) => {
+            const at = base + s * headDim;
+            copy.set(tensor.subarray(at, at + headDim), (h * count + k) * headDim);
+          });
+        }
+        return copy;
+      });
+      moves.forEach(([, to], m) => {
+        const copy = copies[m]!;
+        for (let h = 0; h < heads; h++) {
+          const base = (to * heads + h) * width;
+          slots.forEach((s, k) => {
+            const at = (h * count + k) * headDim;
+            tensor.set(copy.subarray(at, at + headDim), base + s * headDim);
+          });
+        }
+      });
+    }
+    const attend = moves.map(([from]) => slots.map((s) => this.attend[from]![s]!));
+    moves.forEach(([, to], m) => {
+      slots.forEach((s, k) => {
+        this.attend[to]![s] = attend[m]![k]!;
+      });
+    });
+  }
+
   /** Keeps the first `count` slots (a contiguous copy per row and head). */
   private keepSlots(count: number): void {
     if (count === this.slots) return;

@@ -27,6 +27,11 @@ export interface StepOutcome {
  * image token each row's pending token is that row's own last prompt token (the
  * conditional and unconditional prompts may end differently); from then on every row is fed
  * the same committed image tokens, each row in a block of its own.
+ *
+ * Groups (SJD's proactive branches): the session may hold `groups` copies of the prompt
+ * rows over the same prefix, group g in rows `g·groupRows …`. Each group can be fed drafts
+ * of its own in the same forward pass; {@link keep} then makes every group hold the kept
+ * tokens of one group (`LogitsSession.adoptRows`).
  */
 export class DecodeContext {
   readonly layout: ImageLayout;
@@ -37,6 +42,10 @@ export class DecodeContext {
   readonly signal: AbortSignal | undefined;
   readonly length: number;
   readonly committed: Int32Array;
+  /** Copies of the prompt rows the session holds (1 unless SJD runs proactive branches). */
+  readonly groups: number;
+  /** Rows per group: 1, or 2 with classifier-free guidance. */
+  readonly groupRows: number;
   /** Number of committed image tokens. */
   count = 0;
   /** Last committed token, not yet in the session (row 0's last prompt token before the first). */
@@ -52,8 +61,10 @@ export class DecodeContext {
     chain: TargetChain;
     random: SeededRandom;
     stats: StatisticsRecorder;
-    /** Each row's last prompt token, fed first in that row's first block. */
+    /** Each group row's last prompt token, fed first in that row's first block. */
     promptEnds: readonly number[];
+    /** Copies of the prompt rows in the session (default 1). */
+    groups?: number;
     signal?: AbortSignal | undefined;
   }) {
     this.session = options.session;
@@ -63,13 +74,18 @@ export class DecodeContext {
     this.random = options.random;
     this.stats = options.stats;
     this.signal = options.signal;
-    if (options.promptEnds.length !== options.session.rows) {
+    this.groups = options.groups ?? 1;
+    this.groupRows = options.promptEnds.length;
+    if (this.groupRows * this.groups !== options.session.rows) {
       throw new ProviderContractError({
         field: 'rows',
-        message: `the session has ${options.session.rows} row(s) for ${options.promptEnds.length} prompt(s)`,
+        message: `the session has ${options.session.rows} row(s) for ${this.groups} × ${this.groupRows} prompt(s)`,
       });
     }
-    this.promptEnds = options.promptEnds;
+    this.promptEnds = Array.from(
+      { length: options.session.rows },
+      (_, r) => options.promptEnds[r % this.groupRows]!,
+    );
     this.pending = options.promptEnds[0]!;
     this.length = sequenceLength(options.layout);
     this.committed = new Int32Array(this.length);
@@ -82,18 +98,22 @@ export class DecodeContext {
   /**
    * Feeds `[pending, ...drafts]` to every row in one forward pass (each row its own block
    * array, opening with its own pending token) and returns the per-row logits, checked
-   * against the contract. `sessionLengthBefore` lets the caller truncate.
+   * against the contract. Group g ≥ 1 is fed `branches[g − 1]` instead where given (as many
+   * tokens as `drafts`). `sessionLengthBefore` lets the caller truncate.
    */
   async forward(
     drafts: ArrayLike<number>,
+    branches: readonly ArrayLike<number>[] = [],
   ): Promise<{ logits: Float32Array[]; sessionLengthBefore: number }> {
     this.signal?.throwIfAborted();
     const rows = this.session.rows;
     const blocks = new Array<Int32Array>(rows);
     for (let r = 0; r < rows; r++) {
+      const group = Math.floor(r / this.groupRows);
+      const fed = (group > 0 ? branches[group - 1] : undefined) ?? drafts;
       const block = new Int32Array(drafts.length + 1);
       block[0] = this.promptEnds ? this.promptEnds[r]! : this.pending;
-      for (let i = 0; i < drafts.length; i++) block[i + 1] = drafts[i]!;
+      for (let i = 0; i < drafts.length; i++) block[i + 1] = fed[i]!;
       blocks[r] = block;
     }
     const block = blocks[0]!;
@@ -123,12 +143,27 @@ export class DecodeContext {
     return { logits, sessionLengthBefore };
   }
 
-  /** Keeps the first `keep` tokens of the block just fed (pending + accepted drafts). */
-  async keep(sessionLengthBefore: number, keep: number): Promise<void> {
+  /** Group g's rows of a forward pass's logits (the rows a target chain reads). */
+  groupLogits(logits: readonly Float32Array[], group: number): Float32Array[] {
+    return logits.slice(group * this.groupRows, (group + 1) * this.groupRows);
+  }
+
+  /**
+   * Keeps the first `keep` tokens of the block just fed (pending + accepted drafts), those
+   * of group `from`'s block in every group. The pending token is the same in every group, so
+   * only the `keep − 1` tokens after it are copied.
+   */
+  async keep(sessionLengthBefore: number, keep: number, from = 0): Promise<void> {
     const target = sessionLengthBefore + keep;
-    if (this.session.length === target) return;
     const started = performance.now();
-    await this.session.truncate(target);
+    if (this.session.length !== target) await this.session.truncate(target);
+    if (this.groups > 1 && keep > 1) {
+      const source = Array.from(
+        { length: this.session.rows },
+        (_, r) => from * this.groupRows + (r % this.groupRows),
+      );
+      await this.session.adoptRows!(source, keep - 1);
+    }
     this.stats.providerMs += performance.now() - started;
   }
 

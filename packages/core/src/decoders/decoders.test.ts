@@ -310,3 +310,48 @@ describe('the stream and the provider session', () => {
     expect(result.warnings[0]).toMatch(/greedy/);
   });
 });
+
+describe('proactive branches: rows and cache bookkeeping', () => {
+  it('open 1 + B copies of the CFG rows, feed each branch its own first token, adopt group by group', async () => {
+    const provider = new RecordingLogitsProvider(toy());
+    const result = await generate({
+      provider,
+      prompt: PROMPT,
+      unconditionalPrompt: UNCOND,
+      seed: 4,
+      sampling: { cfgScale: 2 },
+      decoding: { method: 'sjd', window: 4, init: 'random', branches: 2 },
+    });
+    const open = provider.calls.find((c) => c.kind === 'open')!;
+    expect(open.kind === 'open' && open.prefixes).toEqual([
+      [0, 18],
+      [0],
+      [0, 18],
+      [0],
+      [0, 18],
+      [0],
+    ]);
+    let branched = 0;
+    for (const call of provider.calls) {
+      if (call.kind === 'evaluate') {
+        expect(call.blocks).toHaveLength(6);
+        const [main, , b1, , b2] = call.blocks;
+        // Every group shares the pending token and the drafts after the first.
+        for (const block of [b1!, b2!]) {
+          expect(block[0]).toBe(main![0]);
+          expect(block.slice(2)).toEqual(main!.slice(2));
+        }
+        if (b1![1] !== main![1]) branched++;
+      }
+      if (call.kind === 'adopt') {
+        const g = call.source[0]! >> 1;
+        expect(call.source).toEqual([2 * g, 2 * g + 1, 2 * g, 2 * g + 1, 2 * g, 2 * g + 1]);
+      }
+    }
+    expect(branched).toBeGreaterThan(0);
+    expect(provider.calls.some((c) => c.kind === 'adopt' && c.source[0] !== 0)).toBe(
+      result.statistics.branchSteps > 0,
+    );
+    expect(result.statistics.branchSteps).toBeGreaterThan(0);
+  });
+});

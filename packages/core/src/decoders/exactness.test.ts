@@ -15,8 +15,8 @@ import type { Redraft, SjdFaults } from './sjd-decoder.js';
  * distribution of vanilla sampling under the same processing chain. On toy models whose
  * sequence distribution can be enumerated, a chi-square goodness-of-fit test compares
  * decoder samples with the exact distribution. Fixed seeds make every run identical;
- * the level 1e-4 with 65 honest configurations leaves a false alarm chance under 1%, while
- * the negative controls below (three broken SJD variants) fall far below it at the same
+ * the level 1e-4 with 124 honest configurations leaves a false alarm chance near 1%, while
+ * the negative controls below (six broken SJD variants) fall far below it at the same
  * sample size.
  */
 const SAMPLES = 12_000;
@@ -67,10 +67,12 @@ async function sampleCounts(options: {
   window: number | 'auto';
   init: DraftInit;
   redraft?: Redraft;
+  branches?: number;
   seed: number;
   faults?: SjdFaults;
-}): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
+}): Promise<Map<string, number> & { branchSteps?: number }> {
+  const counts: Map<string, number> & { branchSteps?: number } = new Map();
+  counts.branchSteps = 0;
   const batch = 1000;
   for (let b = 0; b < SAMPLES / batch; b++) {
     const stream = streamGeneration(
@@ -87,6 +89,7 @@ async function sampleCounts(options: {
           init: options.init,
           redraft: options.redraft ?? 'independent',
           maxWindow: 8,
+          branches: options.branches ?? 0,
         },
       },
       options.faults ?? {},
@@ -95,6 +98,8 @@ async function sampleCounts(options: {
       if (event.type === 'image-done') {
         const key = event.tokens.join(',');
         counts.set(key, (counts.get(key) ?? 0) + 1);
+      } else if (event.type === 'generation-done') {
+        counts.branchSteps += event.statistics.branchSteps;
       }
     }
   }
@@ -118,6 +123,7 @@ const configs: {
   window: number | 'auto';
   init: DraftInit;
   redraft?: Redraft;
+  branches?: number;
 }[] = [];
 for (const chain of Object.keys(CHAINS)) {
   configs.push({
@@ -193,6 +199,54 @@ for (const chain of Object.keys(CHAINS)) {
     redraft: 'coupled',
   });
 }
+// SJD-PAC's proactive drafting as extra batch rows (issue 13): branches 1 and 3, every chain.
+for (const chain of Object.keys(CHAINS)) {
+  const sjd = { chain, method: 'sjd' as const };
+  configs.push({
+    ...sjd,
+    name: `branches 1, L=4 random, ${chain}`,
+    layout: GRID,
+    window: 4,
+    init: 'random',
+    branches: 1,
+  });
+  configs.push({
+    ...sjd,
+    name: `branches 3, coupled L=3 vertical, ${chain}`,
+    layout: GRID,
+    window: 3,
+    init: 'vertical',
+    redraft: 'coupled',
+    branches: 3,
+  });
+  configs.push({
+    ...sjd,
+    name: `branches 1, above-distribution L=8, ${chain}`,
+    layout: GRID_3X3,
+    window: 8,
+    init: 'above-distribution',
+    branches: 1,
+  });
+}
+configs.push({
+  name: 'branches 2, auto window, coupled vertical, cfg 2.5',
+  layout: GRID_3X3,
+  chain: 'cfg 2.5',
+  method: 'sjd',
+  window: 'auto',
+  init: 'vertical',
+  redraft: 'coupled',
+  branches: 2,
+});
+configs.push({
+  name: 'branches 3, L=4 horizontal cfg, end-of-row layout',
+  layout: GRID_WITH_EOL,
+  chain: 'cfg 2.5',
+  method: 'sjd',
+  window: 4,
+  init: 'horizontal',
+  branches: 3,
+});
 configs.push({
   name: 'sjd L=4 vertical, end-of-row layout',
   layout: GRID_WITH_EOL,
@@ -223,6 +277,8 @@ describe('exactness: decoder samples fit the enumerated sequence distribution', 
     const counts = await sampleCounts({ ...config, chain });
     const fit = chiSquareGoodnessOfFit(counts, exact(config.layout, chain));
     expect(fit.impossible).toBe(0);
+    // A branch configuration must actually take branches, or it tests nothing new.
+    if (config.branches) expect(counts.branchSteps).toBeGreaterThan(SAMPLES / 20);
     expect(
       fit.pValue,
       `chi2=${fit.statistic.toFixed(1)} df=${fit.degreesOfFreedom}`,
@@ -237,6 +293,7 @@ describe('negative controls: the same test rejects broken SJD variants', () => {
     window: number;
     init: DraftInit;
     redraft?: Redraft;
+    branches?: number;
   }[] = [
     { name: 'accepts every draft', faults: { acceptEverything: true }, window: 4, init: 'random' },
     {
@@ -258,8 +315,22 @@ describe('negative controls: the same test rejects broken SJD variants', () => {
       init: 'random',
       redraft: 'coupled',
     },
+    {
+      name: 'takes a branch without checking the residual drew its token',
+      faults: { branchWithoutMatch: true },
+      window: 4,
+      init: 'random',
+      branches: 2,
+    },
+    {
+      name: "verifies a taken branch's drafts against the main row's targets",
+      faults: { branchAgainstMainTargets: true },
+      window: 4,
+      init: 'random',
+      branches: 2,
+    },
   ];
-  it.each(broken)('$name', async ({ faults, window, init, redraft }) => {
+  it.each(broken)('$name', async ({ faults, window, init, redraft, branches }) => {
     const chain = CHAINS['plain']!;
     const counts = await sampleCounts({
       layout: GRID,
@@ -268,6 +339,7 @@ describe('negative controls: the same test rejects broken SJD variants', () => {
       window,
       init,
       ...(redraft ? { redraft } : {}),
+      ...(branches ? { branches } : {}),
       seed: 999,
       faults,
     });

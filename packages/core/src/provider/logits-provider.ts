@@ -56,7 +56,10 @@ export interface OpenSessionOptions {
  * each call before the next. Always disposed by the decoder, also on error or abort.
  */
 export interface LogitsSession {
-  /** Number of rows (1, or 2 with classifier-free guidance). */
+  /**
+   * Number of rows (1, or 2 with classifier-free guidance; SJD's proactive branches open
+   * `1 + branches` copies of those, see {@link adoptRows}).
+   */
   readonly rows: number;
   /** Tokens held per row (all rows advance together), including any internal padding. */
   readonly length: number;
@@ -77,6 +80,19 @@ export interface LogitsSession {
    * `length` is between the length at session start and the current length.
    */
   truncate(length: number): Promise<void>;
+  /**
+   * Optional extension (SJD-PAC proactive drafting, `decoding.branches`): row r's last
+   * `count` tokens become a copy of row `source[r]`'s last `count` tokens (their keys and
+   * values, for a transformer), for every row at once: all reads happen before any write, and
+   * `source[r] === r` leaves row r as it is. `source.length === rows`; `count` is at most the
+   * tokens appended since the session opened. Afterwards row r behaves exactly as if it had
+   * been fed row `source[r]`'s tokens: its next logits equal those of a fresh session fed that
+   * path. The decoder adopts only between rows opened on the same prefix (so the same
+   * padding), and only tokens fed in one block at the same positions, which is what lets a
+   * cache copy just the kept slots. Sessions without it cannot run `decoding.branches > 0`
+   * (the decoder refuses with an `InvalidArgumentError` naming `decoding.branches`).
+   */
+  adoptRows?(source: readonly number[], count: number): Promise<void>;
   /** Releases the state's memory. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -23,6 +23,14 @@ export interface DecodingStatistics {
    * the window is automatic. Empty for vanilla AR and Jacobi.
    */
   readonly windowSteps: readonly (readonly [window: number, steps: number])[];
+  /**
+   * SJD's proactive branches (`decoding.branches`): steps whose first draft was rejected and
+   * whose residual draw matched a branch, so that branch's drafts were verified too. 0 when
+   * branches are off.
+   */
+  readonly branchSteps: number;
+  /** Drafts accepted inside taken branches (after the branch token); not in `acceptanceByPosition`. */
+  readonly branchAcceptedDrafts: number;
   /** Milliseconds spent inside the provider (forward passes, truncation, session setup). */
   readonly providerMs: number;
   /** Milliseconds spent in the core itself (logits processing, sampling, bookkeeping). */
@@ -38,6 +46,8 @@ export class StatisticsRecorder {
   acceptedDrafts = 0;
   providerMs = 0;
   totalMs = 0;
+  branchSteps = 0;
+  branchAcceptedDrafts = 0;
   readonly verified: number[] = [];
   readonly accepted: number[] = [];
   /** Steps per SJD window size. */
@@ -59,7 +69,15 @@ export class StatisticsRecorder {
     }
   }
 
+  /** Records that a step took a proactive branch, and how many of its drafts were accepted. */
+  recordBranch(acceptedDrafts: number): void {
+    this.branchSteps++;
+    this.branchAcceptedDrafts += acceptedDrafts;
+  }
+
   add(other: StatisticsRecorder): void {
+    this.branchSteps += other.branchSteps;
+    this.branchAcceptedDrafts += other.branchAcceptedDrafts;
     this.steps += other.steps;
     this.tokens += other.tokens;
     this.acceptedDrafts += other.acceptedDrafts;
@@ -89,6 +107,8 @@ export class StatisticsRecorder {
       verifiedByPosition: this.verified.map((v) => v ?? 0),
       acceptedByPosition: this.verified.map((_, i) => this.accepted[i] ?? 0),
       windowSteps: [...this.windows].sort((a, b) => a[0] - b[0]),
+      branchSteps: this.branchSteps,
+      branchAcceptedDrafts: this.branchAcceptedDrafts,
       providerMs: this.providerMs,
       coreMs: Math.max(0, this.totalMs - this.providerMs),
       totalMs: this.totalMs,

@@ -68,6 +68,24 @@ describe('runProviderConformance', () => {
     expect(failures.map((f) => f.check)).toEqual(expect.arrayContaining(['padding']));
   });
 
+  it('catches an adoptRows that copies rows one by one (reads after writes) or not at all', async () => {
+    const sequential = broken((session) => ({
+      adoptRows: async (source, count) => {
+        for (const [r, from] of source.entries())
+          await session.adoptRows!(
+            source.map((_, i) => (i === r ? from : i)),
+            count,
+          );
+      },
+    }));
+    const checks = (await runProviderConformance(sequential, { prompts })).map((f) => f.check);
+    expect(new Set(checks)).toEqual(new Set(['adopt-rows']));
+    const idle = broken(() => ({ adoptRows: async () => {} }));
+    expect((await runProviderConformance(idle, { prompts })).map((f) => f.check)).toContain(
+      'adopt-rows',
+    );
+  });
+
   it('catches a wrong logits length and a bad layout', async () => {
     const shortLogits = broken((session) => ({
       evaluate: async (blocks) => (await session.evaluate(blocks)).map((x) => x.subarray(1)),

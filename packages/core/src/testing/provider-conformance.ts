@@ -2,7 +2,7 @@ import type { LogitsProvider, LogitsSession } from '../provider/logits-provider.
 
 /** One broken promise of the `LogitsProvider` contract, found by {@link runProviderConformance}. */
 export interface ConformanceFailure {
-  /** Which check: `shape`, `evaluate`, `truncate`, `rows`, `padding`, `buffer-reuse`, `dispose`, `prompt-vocabulary`. */
+  /** Which check: `shape`, `evaluate`, `truncate`, `rows`, `padding`, `buffer-reuse`, `adopt-rows`, `dispose`, `prompt-vocabulary`. */
   readonly check: string;
   /** What was expected and what the provider did. */
   readonly message: string;
@@ -34,7 +34,9 @@ export interface ConformanceOptions {
  * fed other tokens gives the logits of a fresh session fed those tokens); `rows` (two rows
  * as with CFG give each row's logits alone); `padding` (rows of different prompt lengths
  * likewise); `buffer-reuse` (the caller reusing its block arrays call after call, overwriting
- * them and the returned logits once a call has returned, must not change later results); `dispose`
+ * them and the returned logits once a call has returned, must not change later results);
+ * `adopt-rows` (only where sessions implement the optional `adoptRows`: after it, every row
+ * continues as a fresh session fed the adopted row's path); `dispose`
  * (idempotent); `prompt-vocabulary` (the highest prompt id, `promptVocabSize − 1`, opens a
  * session). The provider is left open; sessions it opened are disposed.
  */
@@ -219,6 +221,33 @@ export async function runProviderConformance(
         x,
         solo2!,
       );
+  });
+
+  // adopt-rows (optional extension, SJD's proactive branches): two groups of the padded rows
+  // fed different drafts, cut back to two drafts, then swapped: each row continues exactly as
+  // a fresh session fed the other group's path.
+  await guard('adopt-rows', async () => {
+    const prompts = [first, second, first, second];
+    const ends = prompts.map((p) => p[p.length - 1]!);
+    const paths = [draftsA, draftsA.map((_, k) => image(k + 2))];
+    const next = draftsB[0]!;
+    const got = await within(prompts, async (s) => {
+      if (!s.adoptRows) return null;
+      const before = s.length;
+      await s.evaluate(prompts.map((_, r) => blockOf(ends[r]!, paths[r >> 1]!)));
+      await s.truncate(before + 3);
+      await s.adoptRows([2, 3, 0, 1], 2);
+      if (s.length !== before + 3)
+        fail('adopt-rows', `length is ${s.length} after adoptRows, expected ${before + 3}`);
+      const out = await s.evaluate(prompts.map(() => Int32Array.of(next)));
+      return out.map((x) => Float32Array.from(x));
+    });
+    if (!got) return;
+    for (let r = 0; r < prompts.length; r++) {
+      const path = paths[1 - (r >> 1)]!;
+      const [want] = await alone(prompts[r]!, [[ends[r]!, path[0]!, path[1]!, next]]);
+      compare('adopt-rows', `row ${r} after adopting row ${r ^ 2}`, got[r], want!.subarray(3 * v));
+    }
   });
 
   // dispose: idempotent.

@@ -10,6 +10,7 @@ export type RecordedCall =
   | { readonly kind: 'open'; readonly prefixes: readonly number[][] }
   | { readonly kind: 'evaluate'; readonly blocks: readonly number[][] }
   | { readonly kind: 'truncate'; readonly length: number }
+  | { readonly kind: 'adopt'; readonly source: readonly number[]; readonly count: number }
   | { readonly kind: 'dispose' };
 
 /**
@@ -59,6 +60,14 @@ export class RecordingLogitsProvider implements LogitsProvider {
         calls.push({ kind: 'truncate', length });
         return session.truncate(length);
       },
+      ...(session.adoptRows
+        ? {
+            async adoptRows(source: readonly number[], count: number) {
+              calls.push({ kind: 'adopt', source: [...source], count });
+              return session.adoptRows!(source, count);
+            },
+          }
+        : {}),
       async dispose() {
         calls.push({ kind: 'dispose' });
         self.openSessions--;

@@ -80,6 +80,15 @@ class ToySession implements LogitsSession {
     for (const row of this.tokens) row.length = length;
   }
 
+  async adoptRows(source: readonly number[], count: number): Promise<void> {
+    if (source.length !== this.rows || count < 0 || count > this.length)
+      throw new RangeError(`ToySession: adoptRows(${source.length} rows, ${count}) out of range`);
+    const tails = source.map((s) => this.tokens[s]!.slice(this.length - count));
+    tails.forEach((tail, r) => {
+      this.tokens[r]!.splice(this.length - count, count, ...tail);
+    });
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
   }
