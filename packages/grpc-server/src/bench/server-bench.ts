@@ -13,7 +13,10 @@
  * minute, p50/p95 request latency, the overhead at one client (per round, with its spread)
  * and the servers' peak RSS; prints a table and writes bench/results/server.json.
  *
- * Environment: `SJD_MODEL_DIR` (default: the shipped model), `SJD_BENCH_ROUNDS` (5),
+ * `--model <name|folder>`: `shapes-v2` (default), `fashion-v1` or a model folder; results of
+ * a model other than shapes-v2 go to bench/results/server-<name>.json.
+ *
+ * Environment: `SJD_MODEL_DIR` (the folder, when `--model` is not given), `SJD_BENCH_ROUNDS` (5),
  * `SJD_BENCH_BATCH_ROWS` (the batched server's `--max-batch-rows`, 8), `SJD_BENCH_THREADS`
  * (onnxruntime intra-op threads on every side, default one fewer than the CPUs: the
  * benchmark's own clients share the machine; a remote client would not).
@@ -34,7 +37,16 @@ import {
 import { SjdClient } from '@sjd/client';
 import { shippedModelDir } from '@sjd/shapes';
 
-const CAPTION = 'a large red circle in the centre';
+/** Shipped models by name; their folders sit beside this package in the repository. */
+const SHIPPED: Record<string, string> = {
+  'shapes-v2': shippedModelDir,
+  'fashion-v1': fileURLToPath(new URL('../../../fashion/model', import.meta.url)),
+};
+/** The request's caption per model family (manifest name prefix). */
+const CAPTIONS: Record<string, string> = {
+  shapes: 'a large red circle in the centre',
+  fashion: 'a sneaker',
+};
 const CLIENTS = [1, 4, 16, 32] as const;
 const ROUNDS = Number(process.env['SJD_BENCH_ROUNDS'] ?? 5);
 const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 8);
@@ -50,9 +62,15 @@ const V8_FLAGS = ['--initial-old-space-size=64'];
 const requestsAt = (clients: number) => Math.max(8, 2 * clients);
 
 const loadAtStart = loadavg()[0]!;
-const modelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
+const modelArg = process.argv.indexOf('--model');
+const modelName = modelArg > 0 ? process.argv[modelArg + 1] : undefined;
+const modelDir =
+  modelName === undefined
+    ? (process.env['SJD_MODEL_DIR'] ?? shippedModelDir)
+    : (SHIPPED[modelName] ?? modelName);
 const threads = Number(process.env['SJD_BENCH_THREADS'] ?? Math.max(1, cpus().length - 1));
 const model = await OnnxLogitsProvider.load({ modelDir, threads });
+const CAPTION = CAPTIONS[model.manifest.name.split('-')[0]!] ?? CAPTIONS['shapes']!;
 const prompt = encodePrompt(model.manifest, CAPTION);
 const { pixelWidth, pixelHeight } = model.manifest.image;
 
@@ -425,7 +443,9 @@ try {
   );
   const out = new URL('../../../../bench/results/', import.meta.url);
   mkdirSync(out, { recursive: true });
-  writeFileSync(new URL('server.json', out), `${JSON.stringify(result, null, 2)}\n`);
+  const file =
+    model.manifest.name === 'shapes-v2' ? 'server.json' : `server-${model.manifest.name}.json`;
+  writeFileSync(new URL(file, out), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   for (const server of [unbatched, batched]) {
     for (const client of server.clients) client.close();
