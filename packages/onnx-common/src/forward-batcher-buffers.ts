@@ -16,7 +16,9 @@ function capacityFor(length: number): number {
  * collections (docs/grpc.md, "Where the time goes"). The `present` outputs cannot be
  * recycled: onnxruntime-node returns a fresh buffer for every output, pre-allocated or
  * not. A buffer goes back only when nothing reads it any more (`runForward`, after the
- * pass); one never given back is simply collected. Owned by one model.
+ * pass); one never given back is simply collected. Owned by one model, which keeps at
+ * most two calls' merged pasts at their widest (`maxBatchRows` rows × the model's
+ * positions): 26 MB for shapes-v2 at 8 rows.
  */
 export class ForwardBuffers {
   private readonly free = new Map<number, ArrayBuffer[]>();

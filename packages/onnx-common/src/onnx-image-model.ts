@@ -104,7 +104,9 @@ export abstract class OnnxImageModel implements LogitsProvider, ImageModel {
       padToken: options.manifest.vocabulary.special.pad,
     };
     const maxRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
-    const buffers = new ForwardBuffers();
+    // Keeps at most two calls' merged pasts at their widest (every row, every position).
+    const widestPast = maxRows * d.numKeyValueHeads * d.maxPositions * d.headDim * 4;
+    const buffers = new ForwardBuffers(2 * 2 * d.numLayers * widestPast);
     this.batcher =
       maxRows > 1
         ? new ForwardBatcher(
