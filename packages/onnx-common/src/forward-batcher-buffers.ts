@@ -52,7 +52,7 @@ export class ForwardBuffers {
     return new Float32Array(fresh, 0, length);
   }
 
-  /** Whether `view` lies in a buffer {@link take} handed out. */
+  /** Whether `view` lies in a buffer `take` handed out. */
   owns(view: Float32Array): boolean {
     return this.owned.has(view.buffer as ArrayBuffer);
   }
