@@ -60,8 +60,9 @@ export interface GenerateParams {
   readonly previewEvery?: number;
   /**
    * Receive `token-block`s at most this often (milliseconds): the steps committed meanwhile
-   * come as one block (all their tokens). Fewer messages cost both sides less. Default: one
-   * block per step.
+   * come as one block (all their tokens). Fewer messages cost both sides less. Default: the
+   * server's interval (`sjd serve --block-interval-ms`, 16 ms unless set; 0 there: one block
+   * per step); a request can make blocks rarer than the server's, not more frequent.
    */
   readonly blockIntervalMs?: number;
 }

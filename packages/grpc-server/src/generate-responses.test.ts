@@ -32,7 +32,7 @@ describe('generateResponses: the Generate domain without gRPC', () => {
     const cases: string[] = [];
     for await (const response of generateResponses(
       request({}),
-      { models, slots, maxImages: 1 },
+      { models, slots, maxImages: 1, blockIntervalMs: 0 },
       s,
     )) {
       cases.push(response.event!.$case);
@@ -52,7 +52,7 @@ describe('generateResponses: the Generate domain without gRPC', () => {
     const run = async () => {
       for await (const response of generateResponses(
         request({ images: 4 }),
-        { models, slots, maxImages: 4 },
+        { models, slots, maxImages: 4, blockIntervalMs: 0 },
         scope(controller.signal),
       )) {
         seen.push(response);
@@ -68,7 +68,7 @@ describe('generateResponses: the Generate domain without gRPC', () => {
     const slots = new GenerationSlots(1, 0);
     const responses = generateResponses(
       request({ sampling: { topP: 3 } }),
-      { models, slots, maxImages: 1 },
+      { models, slots, maxImages: 1, blockIntervalMs: 0 },
       scope(new AbortController().signal),
     );
     const error = await responses.next().catch((e: unknown) => e);

@@ -20,6 +20,8 @@ export interface GenerateDependencies {
   readonly models: ModelRegistry;
   readonly slots: GenerationSlots;
   readonly maxImages: number;
+  /** The server's shortest interval between token blocks of a stream (ms; 0: every step). */
+  readonly blockIntervalMs: number;
 }
 
 type RequestTimings = { queueMs: number; imageMs: number; firstBlockMs: number };
@@ -60,7 +62,9 @@ export async function* generateResponses(
       yield startResponse(start, model, plan.sampling);
       const timings: RequestTimings = { queueMs: record.queueMs, imageMs: 0, firstBlockMs: 0 };
       const canvas = plan.previewEvery > 0 ? new PreviewCanvas(model.layout) : undefined;
-      const blocks = new BlockCoalescer(plan.blockIntervalMs);
+      const blocks = new BlockCoalescer(
+        Math.max(plan.blockIntervalMs, dependencies.blockIntervalMs),
+      );
       for await (const event of stream) {
         if (event.type === 'token-block' && timings.firstBlockMs === 0) {
           timings.firstBlockMs = performance.now() - received;

@@ -16,8 +16,16 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { ServerLogRecord } from './server-log.js';
 import { jsonLineLogger } from './server-log.js';
+import { SERVER_DEFAULTS } from './server-options.js';
 import { GENERATION_SERVICE_NAME, SjdGrpcServer } from './sjd-grpc-server.js';
-import { CAPTION, CHEAP, collect, failure, useTestServer } from './test-support/test-server.js';
+import {
+  CAPTION,
+  CHEAP,
+  collect,
+  failure,
+  startTestServer,
+  useTestServer,
+} from './test-support/test-server.js';
 
 const fx = useTestServer();
 
@@ -194,6 +202,40 @@ describe('Generate', () => {
       expect(last.type === 'token-block' && last.step).toBe(steps(image).length - 1);
     }
     expect(everyStep.length).toBeGreaterThan(held.length);
+  });
+
+  it('by default sends token blocks at most every 16 ms: every step’s tokens, in order, in fewer messages', async () => {
+    // A server with the default interval (the test servers send every step).
+    expect(SERVER_DEFAULTS.blockIntervalMs).toBe(16);
+    const t = await startTestServer({
+      models: [fx.model],
+      blockIntervalMs: SERVER_DEFAULTS.blockIntervalMs,
+    });
+    try {
+      // AR: one token a step, 256 steps, far more often than every 16 ms.
+      const request = { prompt: CAPTION, seed: 5, decoding: { method: 'ar' } } as const;
+      const merged = await collect(t.client.generate({ ...request, blockIntervalMs: 0 }));
+      const everyStep = await collect(fx.t.client.generate(request));
+      const blocksOf = (events: typeof merged) => events.filter((e) => e.type === 'token-block');
+      const tokens = (events: typeof merged) =>
+        blocksOf(events).flatMap((b) => (b.type === 'token-block' ? Array.from(b.tokens) : []));
+      expect(tokens(merged)).toEqual(tokens(everyStep));
+      const done = merged.find((e) => e.type === 'image-done');
+      expect(done?.type === 'image-done' && Array.from(done.tokens)).toEqual(tokens(everyStep));
+      const blocks = blocksOf(merged);
+      expect(blocks[0]!.type === 'token-block' && blocks[0]!.step).toBe(0);
+      let position = 0;
+      for (const block of blocks) {
+        if (block.type !== 'token-block') continue;
+        expect(block.start).toBe(position);
+        position += block.tokens.length;
+      }
+      const last = blocks.at(-1)!;
+      expect(last.type === 'token-block' && last.step).toBe(blocksOf(everyStep).length - 1);
+      expect(blocks.length).toBeLessThan(blocksOf(everyStep).length / 2);
+    } finally {
+      await t.close();
+    }
   });
 
   it('reads a shapes caption in any shape order as the reading order the model was trained on', async () => {

@@ -13,6 +13,7 @@ export interface ServeFlags {
   readonly maxConcurrent?: number;
   readonly maxQueue: number;
   readonly maxImagesPerRequest: number;
+  readonly blockIntervalMs: number;
   readonly shutdownGraceMs: number;
   readonly keepaliveMs: number;
   readonly keepaliveTimeoutMs: number;
@@ -107,6 +108,12 @@ export function addServeOptions(
       d.maxImagesPerRequest,
     )
     .option(
+      '--block-interval-ms <ms>',
+      'token blocks at most this often per stream, the steps meanwhile merged (0: one per step)',
+      integer,
+      d.blockIntervalMs,
+    )
+    .option(
       '--shutdown-grace-ms <ms>',
       'on SIGTERM, time running calls get to finish',
       integer,
@@ -176,6 +183,7 @@ export function serveOptionsFrom(
     ...(flags.maxConcurrent === undefined ? {} : { maxConcurrent: flags.maxConcurrent }),
     maxQueue: flags.maxQueue,
     maxImagesPerRequest: flags.maxImagesPerRequest,
+    blockIntervalMs: flags.blockIntervalMs,
     shutdownGraceMs: flags.shutdownGraceMs,
     keepaliveMs: flags.keepaliveMs,
     keepaliveTimeoutMs: flags.keepaliveTimeoutMs,

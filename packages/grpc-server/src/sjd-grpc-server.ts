@@ -53,6 +53,7 @@ export class SjdGrpcServer {
   private metricsServer: HttpServer | undefined;
   private boundMetricsPort: number | undefined;
   private readonly maxImages: number;
+  private readonly blockIntervalMs: number;
   private readonly maxBatchRows: number;
   private readonly graceMs: number;
   private readonly maxDeadlineMs: number;
@@ -80,6 +81,11 @@ export class SjdGrpcServer {
       'maxImagesPerRequest',
       options.maxImagesPerRequest ?? SERVER_DEFAULTS.maxImagesPerRequest,
       1,
+    );
+    this.blockIntervalMs = positiveInteger(
+      'blockIntervalMs',
+      options.blockIntervalMs ?? SERVER_DEFAULTS.blockIntervalMs,
+      0,
     );
     this.graceMs = positiveInteger(
       'shutdownGraceMs',
@@ -358,7 +364,12 @@ export class SjdGrpcServer {
         return () => this.controllers.delete(controller);
       },
     };
-    const generation = { models: this.registry, slots: this.slots, maxImages: this.maxImages };
+    const generation = {
+      models: this.registry,
+      slots: this.slots,
+      maxImages: this.maxImages,
+      blockIntervalMs: this.blockIntervalMs,
+    };
     const generate = streamingMethod(
       rpc,
       (request: GenerateRequest, scope) => generateResponses(request, generation, scope),

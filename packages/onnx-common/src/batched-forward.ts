@@ -1,5 +1,6 @@
 import type { KvCache } from '@sjd/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import type { ForwardBuffers } from './forward-batcher-buffers.js';
 import type { DecoderShape } from './onnx-decoder-session.js';
 import type { OnnxRuntime } from './onnx-runtime.js';
 
@@ -50,6 +51,8 @@ function tooSparse(slots: number, maxLive: number): boolean {
  *   the left padding is masked.
  * - compacted: when dead slots (masked padding, rejected drafts) would pass 1.5 × the longest
  *   live length + 32, only live slots are copied, right-aligned, as wide as the longest.
+ * With `buffers`, the stacked and compacted pasts are taken from it and given back after
+ * the pass (their padding cleared: the values are recycled).
  */
 export async function runForward(
   runtime: OnnxRuntime,
@@ -57,6 +60,7 @@ export async function runForward(
   shape: DecoderShape,
   given: readonly ForwardRequest[],
   counts?: LayoutCounts,
+  buffers?: ForwardBuffers,
 ): Promise<Float32Array[][]> {
   if (given.length === 1 && !given[0]!.cache.shared) {
     if (counts) counts.alone++;
@@ -126,12 +130,15 @@ export async function runForward(
     attention_mask: new OrtTensor('int64', mask, [batch, width]),
     position_ids: new OrtTensor('int64', positionIds, [batch, size]),
   };
+  // A merged past copied for this pass only: its buffers go back once the pass is done.
+  const copied: Float32Array[] = [];
   for (let t = 0; t < layers * 2; t++) {
     const data = shared
       ? shared.tensors[t]!
       : compact
-        ? gatherLive(requests, t, past, heads, headDim)
-        : stackPast(requests, t, past, heads, headDim);
+        ? gatherLive(requests, t, past, heads, headDim, buffers)
+        : stackPast(requests, t, past, heads, headDim, buffers);
+    if (!shared) copied.push(data);
     feeds[`past_key_values.${t >> 1}.${t & 1 ? 'value' : 'key'}`] = new OrtTensor('float32', data, [
       batch,
       heads,
@@ -140,6 +147,7 @@ export async function runForward(
     ]);
   }
   const { present, logits } = await runSession(session, feeds, layers);
+  if (buffers) for (const data of copied) buffers.give(data);
   const output = { tensors: present, rows: batch };
   const results = new Array<Float32Array[]>(requests.length);
   g = 0;
@@ -184,9 +192,10 @@ function stackPast(
   past: number,
   heads: number,
   headDim: number,
+  buffers: ForwardBuffers | undefined,
 ): Float32Array {
   const rows = requests.reduce((n, q) => n + q.blocks.length, 0);
-  const dst = new Float32Array(rows * heads * past * headDim);
+  const dst = allocate(rows * heads * past * headDim, buffers);
   let offset = 0;
   for (const q of requests) {
     const { slots } = q.cache;
@@ -194,9 +203,12 @@ function stackPast(
     const count = q.blocks.length * heads;
     if (slots === past) {
       dst.set(src.subarray(0, count * past * headDim), offset);
-    } else if (slots > 0) {
+    } else if (slots === 0) {
+      if (buffers) dst.fill(0, offset, offset + count * past * headDim);
+    } else {
       const lead = (past - slots) * headDim;
       for (let bh = 0; bh < count; bh++) {
+        if (buffers) dst.fill(0, offset + bh * past * headDim, offset + bh * past * headDim + lead);
         dst.set(
           src.subarray(bh * slots * headDim, (bh + 1) * slots * headDim),
           offset + bh * past * headDim + lead,
@@ -282,9 +294,10 @@ function gatherLive(
   past: number,
   heads: number,
   headDim: number,
+  buffers: ForwardBuffers | undefined,
 ): Float32Array {
   const rows = requests.reduce((n, q) => n + q.blocks.length, 0);
-  const dst = new Float32Array(rows * heads * past * headDim);
+  const dst = allocate(rows * heads * past * headDim, buffers);
   let offset = 0;
   for (const q of requests) {
     const { slots, live } = q.cache;
@@ -299,6 +312,7 @@ function gatherLive(
     }
     const lead = past - q.cache.length;
     for (let bh = 0; bh < count; bh++) {
+      if (buffers) dst.fill(0, offset + bh * past * headDim, offset + (bh * past + lead) * headDim);
       let at = offset + (bh * past + lead) * headDim;
       for (const [from, to] of runs) {
         dst.set(src.subarray((bh * slots + from) * headDim, (bh * slots + to) * headDim), at);
@@ -308,4 +322,12 @@ function gatherLive(
     offset += count * past * headDim;
   }
   return dst;
+}
+
+/**
+ * A merged past of `length` floats: recycled when `buffers` is given (the caller clears
+ * the padding it does not overwrite), else fresh (zeros).
+ */
+function allocate(length: number, buffers: ForwardBuffers | undefined): Float32Array {
+  return buffers ? buffers.take(length) : new Float32Array(length);
 }

@@ -12,6 +12,7 @@ export { checkDtypeOption, type DtypeOption } from './check-dtype-option.js';
 export { type CommonLoadOptions, checkLoadOptions } from './check-load-options.js';
 export { ExecutionProviderError } from './execution-provider-error.js';
 export { ForwardBatcher, type RunBatch } from './forward-batcher.js';
+export { DEFAULT_MAX_FREE_BYTES, ForwardBuffers } from './forward-batcher-buffers.js';
 export { ImageDecoder } from './image-decoder.js';
 export type { ImageModel, RecommendedSampling } from './image-model.js';
 export * from './janus/index.js';

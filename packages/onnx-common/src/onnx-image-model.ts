@@ -18,6 +18,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { type LayoutCounts, runForward } from './batched-forward.js';
 import { OpenSessionCount } from './count-open-sessions.js';
 import { ForwardBatcher } from './forward-batcher.js';
+import { ForwardBuffers } from './forward-batcher-buffers.js';
 import type { ImageDecoder } from './image-decoder.js';
 import type { ImageModel, RecommendedSampling } from './image-model.js';
 import { type DecoderShape, OnnxDecoderSession } from './onnx-decoder-session.js';
@@ -103,10 +104,14 @@ export abstract class OnnxImageModel implements LogitsProvider, ImageModel {
       padToken: options.manifest.vocabulary.special.pad,
     };
     const maxRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
+    // Keeps at most two calls' merged pasts at their widest (every row, every position).
+    const widestPast = maxRows * d.numKeyValueHeads * d.maxPositions * d.headDim * 4;
+    const buffers = new ForwardBuffers(2 * 2 * d.numLayers * widestPast);
     this.batcher =
       maxRows > 1
         ? new ForwardBatcher(
-            (requests) => runForward(runtime, decoder, this.shape, requests, this.batchLayouts),
+            (requests) =>
+              runForward(runtime, decoder, this.shape, requests, this.batchLayouts, buffers),
             maxRows,
           )
         : undefined;

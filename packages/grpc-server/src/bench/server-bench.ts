@@ -1,19 +1,22 @@
 /**
  * `pnpm bench:server`: what the gRPC server serves, batched and unbatched, and what it
- * costs on top of in-process generation. Starts two `sjd serve` processes on loopback (one
+ * costs on top of in-process generation. Starts two `sjd serve` processes (and a third for the overhead) on loopback (one
  * with `--max-batch-rows`, concurrent generations merged into one forward pass per step;
  * one without, every generation decoding on its own, `--max-concurrent 32`) and, in this
  * process, loads the same model for the in-process baseline. Every round runs every
  * configuration once, in an order that rotates round to round (methods interleaved, so
  * load drift hits them alike): 1, 4, 16 and 32 concurrent clients (each its own
  * connection) on each server, and, for the overhead at one client, requests in process,
- * through the server, and through the server with token blocks coalesced
- * (`blockIntervalMs`), interleaved. Same request everywhere: one image, the server's default decoding
+ * through the server (its default token-block interval, 16 ms), and through a third server
+ * that sends a token block per step (`--block-interval-ms 0`), interleaved. Same request everywhere: one image, the server's default decoding
  * (`DEFAULT_DECODING`), the model's recommended sampling, its PNG. Measures images per
  * minute, p50/p95 request latency, the overhead at one client (per round, with its spread)
  * and the servers' peak RSS; prints a table and writes bench/results/server.json.
  *
- * Environment: `SJD_MODEL_DIR` (default: the shipped model), `SJD_BENCH_ROUNDS` (5),
+ * `--model <name|folder>`: `shapes-v2` (default), `fashion-v1` or a model folder; results of
+ * a model other than shapes-v2 go to bench/results/server-<name>.json.
+ *
+ * Environment: `SJD_MODEL_DIR` (the folder, when `--model` is not given), `SJD_BENCH_ROUNDS` (5),
  * `SJD_BENCH_BATCH_ROWS` (the batched server's `--max-batch-rows`, 8), `SJD_BENCH_THREADS`
  * (onnxruntime intra-op threads on every side, default one fewer than the CPUs: the
  * benchmark's own clients share the machine; a remote client would not).
@@ -34,14 +37,21 @@ import {
 import { SjdClient } from '@sjd/client';
 import { shippedModelDir } from '@sjd/shapes';
 
-const CAPTION = 'a large red circle in the centre';
+/** Shipped models by name; their folders sit beside this package in the repository. */
+const SHIPPED: Record<string, string> = {
+  'shapes-v2': shippedModelDir,
+  'fashion-v1': fileURLToPath(new URL('../../../fashion/model', import.meta.url)),
+};
+/** The request's caption per model family (manifest name prefix). */
+const CAPTIONS: Record<string, string> = {
+  shapes: 'a large red circle in the centre',
+  fashion: 'a sneaker',
+};
 const CLIENTS = [1, 4, 16, 32] as const;
 const ROUNDS = Number(process.env['SJD_BENCH_ROUNDS'] ?? 5);
 const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 8);
-/** Interleaved in-process / server / server-coalesced triples per round for the overhead. */
+/** Interleaved in-process / server / server-every-step triples per round for the overhead. */
 const PAIRS = 9;
-/** The `blockIntervalMs` of the coalesced side of the overhead (about a display frame or two). */
-const BLOCK_INTERVAL_MS = 25;
 const TARGETS = { throughput16vs1: 2.5, p50At16vs1: 2, overheadPct: 5 } as const;
 /** What `pnpm serve` and `pnpm bench` (this process) run node with; see docs/grpc.md. */
 const V8_FLAGS = ['--initial-old-space-size=64'];
@@ -50,9 +60,15 @@ const V8_FLAGS = ['--initial-old-space-size=64'];
 const requestsAt = (clients: number) => Math.max(8, 2 * clients);
 
 const loadAtStart = loadavg()[0]!;
-const modelDir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
+const modelArg = process.argv.indexOf('--model');
+const modelName = modelArg > 0 ? process.argv[modelArg + 1] : undefined;
+const modelDir =
+  modelName === undefined
+    ? (process.env['SJD_MODEL_DIR'] ?? shippedModelDir)
+    : (SHIPPED[modelName] ?? modelName);
 const threads = Number(process.env['SJD_BENCH_THREADS'] ?? Math.max(1, cpus().length - 1));
 const model = await OnnxLogitsProvider.load({ modelDir, threads });
+const CAPTION = CAPTIONS[model.manifest.name.split('-')[0]!] ?? CAPTIONS['shapes']!;
 const prompt = encodePrompt(model.manifest, CAPTION);
 const { pixelWidth, pixelHeight } = model.manifest.image;
 
@@ -209,6 +225,8 @@ const median = (values: readonly number[]) => quantile(values, 0.5);
 
 const unbatched = await startServer(['--max-concurrent', '32']);
 const batched = await startServer(['--max-batch-rows', String(BATCH_ROWS)]);
+/** For the overhead: the unbatched server sending a token block per step (the old default). */
+const everyStep = await startServer(['--max-concurrent', '32', '--block-interval-ms', '0']);
 const servers = { batched, unbatched } as const;
 
 type Config =
@@ -224,10 +242,10 @@ const keyOf = (c: { batched: boolean; clients: number }) =>
   `${c.batched ? 'batched' : 'unbatched'}@${c.clients}`;
 const runs = new Map<string, Run[]>();
 const overheadRounds: number[] = [];
-const coalescedOverheadRounds: number[] = [];
+const everyStepOverheadRounds: number[] = [];
 const cpuOverheadRounds: number[] = [];
-const cpuCoalescedOverheadRounds: number[] = [];
-const cpuPerImage: { inProcess: number; server: number; coalesced: number }[] = [];
+const cpuEveryStepOverheadRounds: number[] = [];
+const cpuPerImage: { inProcess: number; server: number; everyStep: number }[] = [];
 const loadPerRound: number[] = [];
 
 try {
@@ -236,6 +254,7 @@ try {
   for (const server of [unbatched, batched]) {
     await load(server, 'warm-up', 32, 32, 0);
   }
+  await load(everyStep, 'warm-up', 1, 8, 0);
   let seed = 1000;
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round, and reverse it every other round.
@@ -245,15 +264,15 @@ try {
       if (config.kind === 'overhead') {
         const local: number[] = [];
         const remote: number[] = [];
-        const coalesced: number[] = [];
+        const perStep: number[] = [];
         // CPU time of each side: this process (in process; the client) plus the server's.
-        const cpu = { local: 0, remote: 0, coalesced: 0 };
+        const cpu = { local: 0, remote: 0, everyStep: 0 };
         const measured = async (side: keyof typeof cpu, run: () => Promise<number>) => {
           const own = ownCpuMs();
-          const server = side === 'local' ? 0 : cpuMsOf(unbatched.child.pid!);
+          const pid = (side === 'everyStep' ? everyStep : unbatched).child.pid!;
+          const server = side === 'local' ? 0 : cpuMsOf(pid);
           const ms = await run();
-          cpu[side] +=
-            ownCpuMs() - own + (side === 'local' ? 0 : cpuMsOf(unbatched.child.pid!) - server);
+          cpu[side] += ownCpuMs() - own + (side === 'local' ? 0 : cpuMsOf(pid) - server);
           return ms;
         };
         const sides = [
@@ -261,9 +280,7 @@ try {
           (s: number) =>
             measured('remote', () => viaServer(unbatched, 0, s)).then((ms) => remote.push(ms)),
           (s: number) =>
-            measured('coalesced', () => viaServer(unbatched, 0, s, BLOCK_INTERVAL_MS)).then((ms) =>
-              coalesced.push(ms),
-            ),
+            measured('everyStep', () => viaServer(everyStep, 0, s)).then((ms) => perStep.push(ms)),
         ];
         for (let i = 0; i < PAIRS; i++) {
           const s = seed++;
@@ -271,13 +288,13 @@ try {
           for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]!(s);
         }
         overheadRounds.push((median(remote) / median(local) - 1) * 100);
-        coalescedOverheadRounds.push((median(coalesced) / median(local) - 1) * 100);
+        everyStepOverheadRounds.push((median(perStep) / median(local) - 1) * 100);
         cpuOverheadRounds.push((cpu.remote / cpu.local - 1) * 100);
-        cpuCoalescedOverheadRounds.push((cpu.coalesced / cpu.local - 1) * 100);
+        cpuEveryStepOverheadRounds.push((cpu.everyStep / cpu.local - 1) * 100);
         cpuPerImage.push({
           inProcess: cpu.local / PAIRS,
           server: cpu.remote / PAIRS,
-          coalesced: cpu.coalesced / PAIRS,
+          everyStep: cpu.everyStep / PAIRS,
         });
         continue;
       }
@@ -320,7 +337,7 @@ try {
   const row = (clients: number, b: boolean) =>
     throughput.find((t) => t.clients === clients && t.batched === b)!;
   const overheadPct = median(overheadRounds);
-  const overheadPctCoalesced = median(coalescedOverheadRounds);
+  const overheadPctEveryStep = median(everyStepOverheadRounds);
   const peakRssMb = {
     batched: batched.peakRss.get(keyOf({ batched: true, clients: 32 }))!,
     unbatched: unbatched.peakRss.get(keyOf({ batched: false, clients: 32 }))!,
@@ -375,19 +392,19 @@ try {
     cpuMsPerImageAtOneClient: {
       inProcess: median(cpuPerImage.map((c) => c.inProcess)),
       server: median(cpuPerImage.map((c) => c.server)),
-      coalesced: median(cpuPerImage.map((c) => c.coalesced)),
+      everyStep: median(cpuPerImage.map((c) => c.everyStep)),
     },
-    blockIntervalMs: BLOCK_INTERVAL_MS,
-    cpuOverheadPctCoalesced: median(cpuCoalescedOverheadRounds),
-    cpuOverheadPctCoalescedRounds: cpuCoalescedOverheadRounds,
-    overheadPctCoalesced,
-    overheadPctCoalescedRounds: coalescedOverheadRounds,
+    serverBlockIntervalMs: { default: 16, everyStep: 0 },
+    cpuOverheadPctEveryStep: median(cpuEveryStepOverheadRounds),
+    cpuOverheadPctEveryStepRounds: cpuEveryStepOverheadRounds,
+    overheadPctEveryStep,
+    overheadPctEveryStepRounds: everyStepOverheadRounds,
     peakRssMb,
     checks,
     method:
       'Every round runs every configuration once, the order rotating round to round. imagesPerMinute: median over rounds (min, max beside it); ' +
       'p50Ms/p95Ms: over every request of every round; throughputVsOne and p50VsOne: per round against the same server at one client, median over rounds. ' +
-      `overheadPct: per round, median of ${PAIRS} requests through the unbatched server ÷ median of ${PAIRS} in process − 1 (wall clock seen by the client; interleaved with the coalesced side, each side first equally often), median over rounds; overheadPctCoalesced: the same with blockIntervalMs ${BLOCK_INTERVAL_MS}. ` +
+      `overheadPct: per round, median of ${PAIRS} requests through the unbatched server ÷ median of ${PAIRS} in process − 1 (wall clock seen by the client; the server's default token-block interval, 16 ms; interleaved with the every-step side, each side first equally often), median over rounds; overheadPctEveryStep: the same through a third server started with --block-interval-ms 0 (a token block per step, the default before). ` +
       'cpuOverheadPct: the same ratio with CPU time (this process, client or in-process, plus the server process, every thread; 10 ms ticks summed over the round), less sensitive to other load on the machine than wall clock. ' +
       'serverCpuMsPerImage: the server process CPU time per image, median over rounds. ' +
       'peakRssMb: the server process, sampled every 50 ms during the 32-client runs.',
@@ -412,10 +429,10 @@ try {
     `overhead at one client: ${overheadPct.toFixed(1)} % (rounds ${overheadRounds.map((o) => o.toFixed(1)).join(', ')}; target < ${TARGETS.overheadPct} %): ${checks.overheadPct.met ? 'met' : 'NOT met'}`,
   );
   console.log(
-    `CPU time (client + server ÷ in process − 1) at one client: ${median(cpuOverheadRounds).toFixed(1)} % (rounds ${cpuOverheadRounds.map((o) => o.toFixed(1)).join(', ')}); with blockIntervalMs ${BLOCK_INTERVAL_MS}: ${median(cpuCoalescedOverheadRounds).toFixed(1)} % (rounds ${cpuCoalescedOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
+    `CPU time (client + server ÷ in process − 1) at one client: ${median(cpuOverheadRounds).toFixed(1)} % (rounds ${cpuOverheadRounds.map((o) => o.toFixed(1)).join(', ')}); with a block per step: ${median(cpuEveryStepOverheadRounds).toFixed(1)} % (rounds ${cpuEveryStepOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
   );
   console.log(
-    `with blockIntervalMs ${BLOCK_INTERVAL_MS} (token blocks coalesced): ${overheadPctCoalesced.toFixed(1)} % (rounds ${coalescedOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
+    `with a token block per step (--block-interval-ms 0): ${overheadPctEveryStep.toFixed(1)} % (rounds ${everyStepOverheadRounds.map((o) => o.toFixed(1)).join(', ')})`,
   );
   console.log(
     `batched at 16 clients: throughput ${checks.throughput16vs1.batched.toFixed(2)}× one client's (target ≥ ${TARGETS.throughput16vs1}: ${checks.throughput16vs1.met ? 'met' : 'NOT met'}), p50 ${checks.p50At16vs1.batched.toFixed(2)}× (target ≤ ${TARGETS.p50At16vs1}: ${checks.p50At16vs1.met ? 'met' : 'NOT met'})`,
@@ -425,9 +442,11 @@ try {
   );
   const out = new URL('../../../../bench/results/', import.meta.url);
   mkdirSync(out, { recursive: true });
-  writeFileSync(new URL('server.json', out), `${JSON.stringify(result, null, 2)}\n`);
+  const file =
+    model.manifest.name === 'shapes-v2' ? 'server.json' : `server-${model.manifest.name}.json`;
+  writeFileSync(new URL(file, out), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  for (const server of [unbatched, batched]) {
+  for (const server of [unbatched, batched, everyStep]) {
     for (const client of server.clients) client.close();
     server.child.kill('SIGTERM');
     await once(server.child, 'exit');

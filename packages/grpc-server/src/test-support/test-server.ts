@@ -41,7 +41,13 @@ export interface TestServer {
 /** Starts a server (never on a non-loopback address) and waits for its models. */
 export async function startTestServer(options: SjdServerOptions): Promise<TestServer> {
   const logs: ServerLogRecord[] = [];
-  const server = new SjdGrpcServer({ log: (record) => logs.push(record), ...options });
+  // One token block per step unless a test asks otherwise: the tests count and cancel at
+  // blocks (the server's default merges the steps of each 16 ms).
+  const server = new SjdGrpcServer({
+    log: (record) => logs.push(record),
+    blockIntervalMs: 0,
+    ...options,
+  });
   const port = await server.listen({ host: '127.0.0.1', port: 0 });
   await server.ready();
   const address = `127.0.0.1:${port}`;
