@@ -21,7 +21,7 @@
  * (onnxruntime intra-op threads on every side, default one fewer than the CPUs: the
  * benchmark's own clients share the machine; a remote client would not).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -35,18 +35,9 @@ import {
   OnnxLogitsProvider,
 } from '@sjd/backend-node';
 import { SjdClient } from '@sjd/client';
-import { shippedModelDir } from '@sjd/shapes';
+import { benchCaption, benchModelDir } from './bench-model.js';
+import { startServerProcess } from './server-process.js';
 
-/** Shipped models by name; their folders sit beside this package in the repository. */
-const SHIPPED: Record<string, string> = {
-  'shapes-v2': shippedModelDir,
-  'fashion-v1': fileURLToPath(new URL('../../../fashion/model', import.meta.url)),
-};
-/** The request's caption per model family (manifest name prefix). */
-const CAPTIONS: Record<string, string> = {
-  shapes: 'a large red circle in the centre',
-  fashion: 'a sneaker',
-};
 const CLIENTS = [1, 4, 16, 32] as const;
 const ROUNDS = Number(process.env['SJD_BENCH_ROUNDS'] ?? 5);
 const BATCH_ROWS = Number(process.env['SJD_BENCH_BATCH_ROWS'] ?? 8);
@@ -60,15 +51,10 @@ const V8_FLAGS = ['--initial-old-space-size=64'];
 const requestsAt = (clients: number) => Math.max(8, 2 * clients);
 
 const loadAtStart = loadavg()[0]!;
-const modelArg = process.argv.indexOf('--model');
-const modelName = modelArg > 0 ? process.argv[modelArg + 1] : undefined;
-const modelDir =
-  modelName === undefined
-    ? (process.env['SJD_MODEL_DIR'] ?? shippedModelDir)
-    : (SHIPPED[modelName] ?? modelName);
+const modelDir = benchModelDir();
 const threads = Number(process.env['SJD_BENCH_THREADS'] ?? Math.max(1, cpus().length - 1));
 const model = await OnnxLogitsProvider.load({ modelDir, threads });
-const CAPTION = CAPTIONS[model.manifest.name.split('-')[0]!] ?? CAPTIONS['shapes']!;
+const CAPTION = benchCaption(model.manifest.name);
 const prompt = encodePrompt(model.manifest, CAPTION);
 const { pixelWidth, pixelHeight } = model.manifest.image;
 
@@ -100,39 +86,10 @@ interface Server {
 
 /** `node dist/main.js` on a free loopback port; resolves once its model is loaded. */
 async function startServer(flags: readonly string[]): Promise<Server> {
-  const main = fileURLToPath(new URL('../main.js', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [
-      ...V8_FLAGS,
-      main,
-      ...['--host', '127.0.0.1', '--port', '0', '--model', modelDir],
-      ...['--max-queue', '64', '--threads', String(threads), ...flags],
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let port = 0;
-  let buffered = '';
-  await new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) =>
-      reject(new Error(`the server exited (${code}) before loading its model`)),
-    );
-    child.stderr!.on('data', (chunk) => {
-      buffered += String(chunk);
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const record = line.startsWith('{') ? JSON.parse(line) : {};
-        if (record.event === 'listening') port = record.port;
-        if (record.event === 'models-loaded') resolve();
-        if (record.event === 'model-load-failed') reject(new Error(record.message));
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  // From now on its log lines are drained unread (parsing them would cost the client CPU).
-  child.stderr!.removeAllListeners('data');
-  child.stderr!.resume();
+  const { child, port } = await startServerProcess(V8_FLAGS, [
+    ...['--model', modelDir, '--max-queue', '64', '--threads', String(threads)],
+    ...flags,
+  ]);
   const clients = Array.from(
     { length: Math.max(...CLIENTS) },
     () =>

@@ -11,28 +11,19 @@
  * A profile is a sample every ~1 ms of the server's JavaScript thread, which is where
  * onnxruntime-node runs a session (`session.run` is synchronous there, one intra-op thread).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SjdClient } from '@sjd/client';
-import { shippedModelDir } from '@sjd/shapes';
+import { benchCaption, benchModelDir } from './bench-model.js';
+import { startServerProcess } from './server-process.js';
 
-const SHIPPED: Record<string, string> = {
-  'shapes-v2': shippedModelDir,
-  'fashion-v1': fileURLToPath(new URL('../../../fashion/model', import.meta.url)),
-};
-const modelArg = process.argv.indexOf('--model');
-const modelDir =
-  modelArg > 0
-    ? (SHIPPED[process.argv[modelArg + 1]!] ?? process.argv[modelArg + 1]!)
-    : shippedModelDir;
+const modelDir = benchModelDir();
 const modelName = (
   JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as { name: string }
 ).name;
-const caption = modelName.startsWith('fashion-') ? 'a sneaker' : 'a large red circle in the centre';
+const caption = benchCaption(modelName);
 const threads = Number(process.env['SJD_BENCH_THREADS'] ?? 1);
 
 interface ProfileNode {
@@ -126,38 +117,13 @@ function cpuMsOf(pid: number): number {
 
 async function profileServer(batchRows: number, clients: number, requests: number) {
   const dir = mkdtempSync(join(tmpdir(), 'sjd-profile-'));
-  const main = fileURLToPath(new URL('../main.js', import.meta.url));
-  const child = spawn(
-    process.execPath,
+  const { child, port } = await startServerProcess(
+    ['--initial-old-space-size=64', '--cpu-prof', `--cpu-prof-dir=${dir}`],
     [
-      '--initial-old-space-size=64',
-      '--cpu-prof',
-      `--cpu-prof-dir=${dir}`,
-      main,
-      ...['--host', '127.0.0.1', '--port', '0', '--model', modelDir, '--max-queue', '64'],
-      ...['--threads', String(threads)],
+      ...['--model', modelDir, '--max-queue', '64', '--threads', String(threads)],
       ...(batchRows > 1 ? ['--max-batch-rows', String(batchRows)] : ['--max-concurrent', '32']),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  let port = 0;
-  let buffered = '';
-  await new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
-    child.stderr!.on('data', (chunk) => {
-      buffered += String(chunk);
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const record = line.startsWith('{') ? JSON.parse(line) : {};
-        if (record.event === 'listening') port = record.port;
-        if (record.event === 'models-loaded') resolve();
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  child.stderr!.removeAllListeners('data');
-  child.stderr!.resume();
   const pool = Array.from(
     { length: clients },
     () =>
