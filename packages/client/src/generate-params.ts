@@ -55,6 +55,8 @@ export interface GenerateParams {
     readonly init?: DraftInit;
     /** Default `independent`. */
     readonly redraft?: Redraft;
+    /** SJD only: proactive branches per step, in [0, 15]. Default 0 (none). */
+    readonly branches?: number;
   };
   /** Send an `image-preview` every this many decoding steps. Default: none. */
   readonly previewEvery?: number;
@@ -134,6 +136,7 @@ export function toGenerateRequest(params: GenerateParams): GenerateRequest {
         ? {}
         : { window: decoding.window }),
       ...(decoding?.maxWindow === undefined ? {} : { maxWindow: decoding.maxWindow }),
+      branches: decoding?.branches ?? 0,
     },
     previewEvery: params.previewEvery ?? 0,
     blockIntervalMs: params.blockIntervalMs ?? 0,

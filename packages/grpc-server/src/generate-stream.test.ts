@@ -153,6 +153,30 @@ describe('Generate', () => {
     expect(Buffer.from(done[0]!.png).equals(png)).toBe(true);
   });
 
+  it('passes proactive branches on: the same tokens as the same request in process', async () => {
+    const decoding = { method: 'sjd', window: 16, init: 'vertical', branches: 3 } as const;
+    const events = await collect(fx.t.client.generate({ prompt: CAPTION, seed: 11, decoding }));
+    const done = events.find((e) => e.type === 'image-done');
+    if (done?.type !== 'image-done') throw new Error('no image');
+    const prompt = encodePrompt(fx.model.manifest, CAPTION);
+    const local = (branches: number) =>
+      generate({
+        provider: fx.model,
+        prompt: prompt.conditional,
+        unconditionalPrompt: prompt.unconditional,
+        seed: 11,
+        sampling: fx.model.manifest.sampling,
+        decoding: { ...decoding, branches },
+      });
+    const [withBranches, without] = [await local(3), await local(0)];
+    expect(withBranches.statistics.branchSteps).toBeGreaterThan(0);
+    // Branches change which coins go where: a server that dropped the field would differ.
+    expect(Array.from(without.images[0]!.tokens)).not.toEqual(
+      Array.from(withBranches.images[0]!.tokens),
+    );
+    expect(Array.from(done.tokens)).toEqual(Array.from(withBranches.images[0]!.tokens));
+  });
+
   it('generates several images in order from one request and reports a random seed it can replay', async () => {
     const greedy = {
       ...CHEAP,

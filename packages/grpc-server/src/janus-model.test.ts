@@ -1,3 +1,4 @@
+import type { SjdRpcError } from '@sjd/client';
 import { janusFixturePath } from '@sjd/janus-fixtures';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,5 +47,17 @@ describe('a server on a Janus folder', () => {
     const png = PNG.sync.read(Buffer.from(image.png));
     expect([png.width, png.height]).toEqual([16, 16]);
     expect(events.at(-1)?.type).toBe('generation-done');
+  });
+
+  it('refuses proactive branches (its sessions cannot adopt rows) with INVALID_ARGUMENT naming decoding.branches, and keeps serving', async () => {
+    const error = (await collect(
+      t.client.generate({ prompt: 'a fox', seed: 1, decoding: { branches: 2 } }),
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    )) as SjdRpcError | null;
+    expect([error?.status, error?.field]).toEqual(['INVALID_ARGUMENT', 'decoding.branches']);
+    const again = await collect(t.client.generate({ prompt: 'a fox', seed: 1 }));
+    expect(again.at(-1)?.type).toBe('generation-done');
   });
 });

@@ -58,6 +58,18 @@ const viaClient: [string, string, string, Partial<GenerateParams>][] = [
     'decoding.max_window',
     { decoding: { method: 'sjd', window: 'auto', maxWindow: 0 } },
   ],
+  [
+    'more than 15 branches',
+    'INVALID_ARGUMENT',
+    'decoding.branches',
+    { decoding: { method: 'sjd', branches: 16 } },
+  ],
+  [
+    'branches for vanilla AR',
+    'INVALID_ARGUMENT',
+    'decoding.branches',
+    { decoding: { method: 'ar', branches: 2 } },
+  ],
   ['0 images', 'INVALID_ARGUMENT', 'images', { images: 0 }],
   ['negative images', 'INVALID_ARGUMENT', 'images', { images: -2 }],
   ['more images than the server allows', 'INVALID_ARGUMENT', 'images', { images: 5 }],

@@ -95,6 +95,7 @@ export function toGenerateOptions(
             ? {}
             : { window: decoding.window }),
         ...(decoding?.maxWindow === undefined ? {} : { maxWindow: decoding.maxWindow }),
+        ...(decoding?.branches ? { branches: decoding.branches } : {}),
       },
     },
   };
