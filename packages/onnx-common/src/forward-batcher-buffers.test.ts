@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { encodePrompt, KvCache, parseModelManifest } from '@sjd/core';
-import { shippedModelDir } from '@sjd/shapes';
+import { encodePrompt, KvCache } from '@sjd/core';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ForwardRequest, type LayoutCounts, runForward } from './batched-forward.js';
 import { ForwardBuffers } from './forward-batcher-buffers.js';
+import { manifest, shape, useShippedDecoder } from './test-support/shipped-decoder.js';
 
 describe('ForwardBuffers', () => {
   it('hands a given-back buffer out again for a length of the same size class', () => {
@@ -38,24 +36,7 @@ describe('ForwardBuffers', () => {
 
 // The shipped decoder through onnxruntime-node: recycled buffers hold old values (here NaN),
 // and a merged pass must not read any of them.
-const dir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
-const manifest = parseModelManifest(
-  JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')),
-  'manifest.json',
-);
-let decoder: ort.InferenceSession;
-beforeAll(async () => {
-  decoder = await ort.InferenceSession.create(join(dir, manifest.files.decoder));
-});
-afterAll(() => decoder?.release());
-
-const shape = () => ({
-  layers: manifest.decoder.numLayers,
-  kvHeads: manifest.decoder.numKeyValueHeads,
-  headDim: manifest.decoder.headDim,
-  vocabSize: manifest.vocabulary.size,
-  padToken: manifest.vocabulary.special.pad,
-});
+const shipped = useShippedDecoder();
 
 /** Prefills two caches of different lengths, then runs merged passes in changing orders. */
 async function merged(buffers: ForwardBuffers | undefined, counts: LayoutCounts) {
@@ -74,13 +55,13 @@ async function merged(buffers: ForwardBuffers | undefined, counts: LayoutCounts)
     for (const rows of results) for (const row of rows) logits.push(row.slice());
   };
   for (const [i, prefix] of prefixes.entries()) {
-    keep(await runForward(ort, decoder, shape(), [request(i, Array.from(prefix))]));
+    keep(await runForward(ort, shipped.session, shape(), [request(i, Array.from(prefix))]));
   }
   // Different widths: the narrower cache is left-padded (stacked layout).
   keep(
     await runForward(
       ort,
-      decoder,
+      shipped.session,
       shape(),
       [request(0, [image + 1, image + 2, image + 3]), request(1, [image + 4, image + 5])],
       counts,
@@ -92,7 +73,7 @@ async function merged(buffers: ForwardBuffers | undefined, counts: LayoutCounts)
   keep(
     await runForward(
       ort,
-      decoder,
+      shipped.session,
       shape(),
       [request(0, [image + 6]), request(1, [image + 7, image + 8])],
       counts,
@@ -104,7 +85,7 @@ async function merged(buffers: ForwardBuffers | undefined, counts: LayoutCounts)
   keep(
     await runForward(
       ort,
-      decoder,
+      shipped.session,
       shape(),
       [request(1, [image + 9]), request(2, Array.from(prompt.subarray(2))), request(0, [image])],
       counts,

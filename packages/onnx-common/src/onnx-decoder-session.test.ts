@@ -1,32 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { encodePrompt, parseModelManifest } from '@sjd/core';
-import { shippedModelDir } from '@sjd/shapes';
+import { encodePrompt } from '@sjd/core';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkDecoderGraph } from './check-decoder-graph.js';
 import { ModelLoadError } from './model-load-error.js';
 import { OnnxDecoderSession } from './onnx-decoder-session.js';
+import { manifest, shape, useShippedDecoder } from './test-support/shipped-decoder.js';
 
 // The shipped decoder (or SJD_MODEL_DIR's) through onnxruntime-node: real graphs, no mocks.
-const dir = process.env['SJD_MODEL_DIR'] ?? shippedModelDir;
-const manifest = parseModelManifest(
-  JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')),
-  'manifest.json',
-);
-let decoder: ort.InferenceSession;
-beforeAll(async () => {
-  decoder = await ort.InferenceSession.create(join(dir, manifest.files.decoder));
-});
-afterAll(() => decoder?.release());
-
-const shape = () => ({
-  layers: manifest.decoder.numLayers,
-  kvHeads: manifest.decoder.numKeyValueHeads,
-  headDim: manifest.decoder.headDim,
-  vocabSize: manifest.vocabulary.size,
-  padToken: manifest.vocabulary.special.pad,
-});
+const shipped = useShippedDecoder();
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
   let max = 0;
@@ -42,13 +23,16 @@ describe('OnnxDecoderSession', () => {
       manifest.vocabulary.image.start + 5,
       manifest.vocabulary.image.start + 9,
     );
-    const batched = await OnnxDecoderSession.open(ort, decoder, shape(), 'trim', [long, short]);
+    const batched = await OnnxDecoderSession.open(ort, shipped.session, shape(), 'trim', [
+      long,
+      short,
+    ]);
     const [a, b] = await batched.evaluate([block, block]);
     for (const [prefix, got] of [
       [long, a],
       [short, b],
     ] as const) {
-      const alone = await OnnxDecoderSession.open(ort, decoder, shape(), 'trim', [prefix]);
+      const alone = await OnnxDecoderSession.open(ort, shipped.session, shape(), 'trim', [prefix]);
       const [want] = await alone.evaluate([block]);
       expect(maxDifference(got!, want!)).toBeLessThan(1e-3);
       await alone.dispose();
@@ -58,19 +42,23 @@ describe('OnnxDecoderSession', () => {
   });
 
   it('checkDecoderGraph accepts the graph and names what a wrong manifest gets wrong', () => {
-    expect(() => checkDecoderGraph(decoder, manifest, 'decoder.onnx')).not.toThrow();
+    expect(() => checkDecoderGraph(shipped.session, manifest, 'decoder.onnx')).not.toThrow();
     const wrongHeads = {
       ...manifest,
       decoder: { ...manifest.decoder, numKeyValueHeads: manifest.decoder.numKeyValueHeads + 1 },
     };
-    expect(() => checkDecoderGraph(decoder, wrongHeads, 'decoder.onnx')).toThrow(ModelLoadError);
-    expect(() => checkDecoderGraph(decoder, wrongHeads, 'decoder.onnx')).toThrow(
+    expect(() => checkDecoderGraph(shipped.session, wrongHeads, 'decoder.onnx')).toThrow(
+      ModelLoadError,
+    );
+    expect(() => checkDecoderGraph(shipped.session, wrongHeads, 'decoder.onnx')).toThrow(
       /key\/value heads/,
     );
     const wrongInput = {
       ...manifest,
       decoder: { ...manifest.decoder, inputs: [...manifest.decoder.inputs, 'token_type_ids'] },
     };
-    expect(() => checkDecoderGraph(decoder, wrongInput, 'decoder.onnx')).toThrow(/token_type_ids/);
+    expect(() => checkDecoderGraph(shipped.session, wrongInput, 'decoder.onnx')).toThrow(
+      /token_type_ids/,
+    );
   });
 });
