@@ -6,22 +6,14 @@ import {
   InvalidArgumentError,
 } from '@sjd/core';
 import { heldOutCaptions } from '@sjd/shapes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OnnxLogitsProvider } from './onnx-logits-provider.js';
 import { testModelDir } from './test-model.js';
+import { useBatchedAndAloneProviders } from './test-support/batched-and-alone.js';
 
 // Continuous batching on the real model: the same requests on a batching provider and on
 // one with batching off (maxBatchRows 1) must give every request the same tokens.
-let batched: OnnxLogitsProvider;
-let alone: OnnxLogitsProvider;
-beforeAll(async () => {
-  batched = await OnnxLogitsProvider.load({ modelDir: testModelDir, maxBatchRows: 8 });
-  alone = await OnnxLogitsProvider.load({ modelDir: testModelDir, maxBatchRows: 1 });
-});
-afterAll(async () => {
-  await batched.release();
-  await alone.release();
-});
+const providers = useBatchedAndAloneProviders();
 
 const captions = heldOutCaptions();
 
@@ -61,13 +53,13 @@ function on(provider: OnnxLogitsProvider, requests: GenerateRequest[]): Generate
 
 describe('continuous batching on the real model', () => {
   it('every request, greedy or seeded, gives the tokens it gives alone (12 mixed requests, 8 rows a call)', async () => {
-    const requests = mixedRequests(batched, 12);
+    const requests = mixedRequests(providers.batched, 12);
     const together = await generate(requests);
-    expect(batched.batcher!.peakRows).toBeGreaterThan(1);
-    expect(batched.batcher!.peakRows).toBeLessThanOrEqual(8);
-    expect(batched.batcher!.passes).toBeGreaterThan(batched.batcher!.calls * 2);
+    expect(providers.batched.batcher!.peakRows).toBeGreaterThan(1);
+    expect(providers.batched.batcher!.peakRows).toBeLessThanOrEqual(8);
+    expect(providers.batched.batcher!.passes).toBeGreaterThan(providers.batched.batcher!.calls * 2);
     // Every KV layout of a merged pass was exercised (docs/kv-cache.md).
-    const { reused, stacked, compacted } = batched.batchLayouts;
+    const { reused, stacked, compacted } = providers.batched.batchLayouts;
     expect({ reused, stacked, compacted }).toEqual({
       reused: expect.any(Number),
       stacked: expect.any(Number),
@@ -75,15 +67,16 @@ describe('continuous batching on the real model', () => {
     });
     expect(Math.min(reused, stacked, compacted)).toBeGreaterThan(0);
     const separate: number[][] = [];
-    for (const r of on(alone, requests)) separate.push(tokensOf((await generate([r]))[0]!));
+    for (const r of on(providers.alone, requests))
+      separate.push(tokensOf((await generate([r]))[0]!));
     const differing = together.map((o, i) => (tokensOf(o).join() === separate[i]!.join() ? 0 : 1));
     expect(differing).toEqual(requests.map(() => 0));
-    expect(batched.activeSessions).toBe(0);
+    expect(providers.batched.activeSessions).toBe(0);
   });
 
   it('a merged forward pass gives each row the logits of its own pass, to float noise', async () => {
-    const start = batched.layout.imageTokens.start;
-    const prompts = [0, 1, 2].map((i) => encodePrompt(batched.manifest, captions[i]!));
+    const start = providers.batched.layout.imageTokens.start;
+    const prompts = [0, 1, 2].map((i) => encodePrompt(providers.batched.manifest, captions[i]!));
     // Three sessions at different past lengths (CFG pair, single rows) and block lengths.
     const open = async (provider: OnnxLogitsProvider) => {
       const a = await provider.openSession({
@@ -103,9 +96,9 @@ describe('continuous batching on the real model', () => {
       [Int32Array.of(start + 7)],
       [Int32Array.of(2, start + 3, start + 3, start + 3, start + 3, start + 8, start + 100)],
     ];
-    const x = await open(batched);
+    const x = await open(providers.batched);
     const merged = await Promise.all(x.map((s, i) => s.evaluate(blocks[i]!)));
-    const y = await open(alone);
+    const y = await open(providers.alone);
     let maxDiff = 0;
     for (let i = 0; i < 3; i++) {
       const own = await y[i]!.evaluate(blocks[i]!);
@@ -120,7 +113,7 @@ describe('continuous batching on the real model', () => {
   });
 
   it('cancelling one request leaves the others’ tokens untouched', async () => {
-    const requests = mixedRequests(batched, 5);
+    const requests = mixedRequests(providers.batched, 5);
     const controller = new AbortController();
     let blocks = 0;
     requests[2] = {
@@ -133,10 +126,10 @@ describe('continuous batching on the real model', () => {
     const together = await generate(requests);
     expect(together[2]!.status).toBe('rejected');
     for (const i of [0, 1, 3, 4]) {
-      const own = await generate([on(alone, [requests[i]!])[0]!]);
+      const own = await generate([on(providers.alone, [requests[i]!])[0]!]);
       expect(tokensOf(together[i]!)).toEqual(tokensOf(own[0]!));
     }
-    expect(batched.activeSessions).toBe(0);
+    expect(providers.batched.activeSessions).toBe(0);
   });
 
   it('rejects a bad maxBatchRows naming the field', async () => {

@@ -1,21 +1,12 @@
 import { encodePrompt, type GenerateRequest, type GenerationResult, generate } from '@sjd/core';
 import { heldOutCaptions } from '@sjd/shapes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnnxLogitsProvider } from './onnx-logits-provider.js';
-import { testModelDir } from './test-model.js';
+import { describe, expect, it } from 'vitest';
+import type { OnnxLogitsProvider } from './onnx-logits-provider.js';
+import { useBatchedAndAloneProviders } from './test-support/batched-and-alone.js';
 
 // SJD's proactive branches on the real model: extra row groups kept in step by
 // `adoptRows`, also while the ForwardBatcher holds the caches as views of a merged pass.
-let batched: OnnxLogitsProvider;
-let alone: OnnxLogitsProvider;
-beforeAll(async () => {
-  batched = await OnnxLogitsProvider.load({ modelDir: testModelDir, maxBatchRows: 8 });
-  alone = await OnnxLogitsProvider.load({ modelDir: testModelDir, maxBatchRows: 1 });
-});
-afterAll(async () => {
-  await batched.release();
-  await alone.release();
-});
+const providers = useBatchedAndAloneProviders();
 
 function result(outcome: PromiseSettledResult<GenerationResult>): GenerationResult {
   if (outcome.status === 'rejected') throw outcome.reason;
@@ -40,10 +31,10 @@ function requests(provider: OnnxLogitsProvider): GenerateRequest[] {
 
 describe('proactive branches on the onnxruntime-node provider', () => {
   it('merged with other sessions by the batcher, every request gives the tokens it gives alone', async () => {
-    const together = (await generate(requests(batched))).map(result);
-    expect(batched.batcher!.peakRows).toBeGreaterThan(4);
+    const together = (await generate(requests(providers.batched))).map(result);
+    expect(providers.batched.batcher!.peakRows).toBeGreaterThan(4);
     const separate: GenerationResult[] = [];
-    for (const r of requests(alone)) separate.push(result((await generate([r]))[0]!));
+    for (const r of requests(providers.alone)) separate.push(result((await generate([r]))[0]!));
     expect(together.map((r) => [...r.images[0]!.tokens].join())).toEqual(
       separate.map((r) => [...r.images[0]!.tokens].join()),
     );
